@@ -1,0 +1,28 @@
+"""nn-parity's reference: the notes' models by hand in NumPy, and the shared contract.
+
+    from reference_numpy import ModelSpec, init_params, logistic, deep
+
+Depends on NumPy only; importing it imports neither torch nor jax.
+"""
+
+from . import activations, batches, checks, deep, labels, logistic, losses
+from .init import INIT_METHODS, init_logistic_params, init_params
+from .spec import ACTIVATION_NAMES, DEFAULT_LOSS, LOSS_NAMES, OUTPUT_NAMES, ModelSpec
+
+__all__ = [
+    "ModelSpec",
+    "init_params",
+    "init_logistic_params",
+    "INIT_METHODS",
+    "ACTIVATION_NAMES",
+    "OUTPUT_NAMES",
+    "LOSS_NAMES",
+    "DEFAULT_LOSS",
+    "activations",
+    "batches",
+    "checks",
+    "deep",
+    "labels",
+    "logistic",
+    "losses",
+]

@@ -1,0 +1,179 @@
+"""The L-layer network by hand: forward propagation, cost, backpropagation with caches.
+
+The building blocks are the notes' own, vectorised over the m examples (one per column):
+
+    linear_forward             Z[l] = W[l] A[l-1] + b[l]
+    linear_activation_forward  A[l] = g[l](Z[l])
+    model_forward              X = A[0] -> ... -> A[L], keeping a cache per layer
+    linear_backward            dW[l], db[l], dA[l-1] from dZ[l]
+    linear_activation_backward dZ[l] = dA[l] * g[l]'(Z[l]), then linear_backward
+    model_backward             dZ[L] from the loss, then back through the caches
+    update_parameters          W[l] -= α dW[l], b[l] -= α db[l]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import ACTIVATIONS, DERIVATIVES
+from .batches import batch_bounds, epoch_permutations
+from .checks import check_deep_inputs, check_deep_predict_inputs, check_train_args
+from .labels import labels_from_proba
+from .losses import compute_cost, output_delta
+from .spec import ModelSpec
+
+__all__ = [
+    "linear_forward",
+    "linear_activation_forward",
+    "model_forward",
+    "linear_backward",
+    "linear_activation_backward",
+    "model_backward",
+    "update_parameters",
+    "cost_and_grads",
+    "train",
+    "predict_proba",
+    "predict",
+]
+
+Cache = tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
+def linear_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray):
+    """A_prev: (n[l-1], m), W: (n[l], n[l-1]), b: (n[l], 1) -> Z: (n[l], m), cache (A_prev, W, b)."""
+    Z = W @ A_prev + b
+    return Z, (A_prev, W, b)
+
+
+def linear_activation_forward(A_prev, W, b, activation: str, leaky_slope: float = 0.01):
+    """A_prev: (n[l-1], m) -> A: (n[l], m), cache ((A_prev, W, b), Z)."""
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    A = ACTIVATIONS[activation](Z, leaky_slope)
+    return A, (linear_cache, Z)
+
+
+def model_forward(params: dict, X: np.ndarray, spec: ModelSpec):
+    """X: (n_x, m) -> A[L]: (n[L], m) and caches, one per layer l = 1..L."""
+    A, caches = X, []
+    for l, activation in enumerate(spec.activations, start=1):
+        A, cache = linear_activation_forward(A, params[f"W{l}"], params[f"b{l}"], activation, spec.leaky_slope)
+        caches.append(cache)
+    return A, caches
+
+
+def linear_backward(dZ: np.ndarray, cache, need_dA_prev: bool = True):
+    """dZ: (n[l], m) -> dA_prev: (n[l-1], m) (or None), dW: (n[l], n[l-1]), db: (n[l], 1).
+
+    dZ holds per-example derivatives; dW and db average them over the m examples.
+    ``need_dA_prev=False`` skips dA[0] = W[1]ᵀ dZ[1], which no parameter needs and which
+    costs as much as the forward product over the inputs.
+    """
+    A_prev, W, _ = cache
+    m = A_prev.shape[1]
+    dW = (dZ @ A_prev.T) / m
+    db = dZ.sum(axis=1, keepdims=True) / m
+    dA_prev = W.T @ dZ if need_dA_prev else None
+    return dA_prev, dW, db
+
+
+def linear_activation_backward(dA: np.ndarray, cache, activation: str, leaky_slope: float = 0.01,
+                               A: np.ndarray | None = None, need_dA_prev: bool = True):
+    """dA: (n[l], m) -> dA_prev, dW, db for a hidden layer: dZ = dA * g'(Z).
+
+    ``A = g(Z)`` may be passed to spare recomputing it for sigmoid and tanh.
+    """
+    linear_cache, Z = cache
+    if A is None:
+        A = ACTIVATIONS[activation](Z, leaky_slope)
+    dZ = dA * DERIVATIVES[activation](Z, A, leaky_slope)
+    return linear_backward(dZ, linear_cache, need_dA_prev)
+
+
+def model_backward(AL: np.ndarray, Y: np.ndarray, caches: list, spec: ModelSpec) -> dict:
+    """AL, Y: (n[L], m) -> grads ``{"dW1", "db1", ..., "dWL", "dbL"}``.
+
+    dZ[L] comes straight from the loss (``A[L] - Y`` for the matched output/loss pairs),
+    which stays exact at saturation where ``dA[L] = -(Y/A[L] - (1-Y)/(1-A[L]))`` would
+    divide by zero.
+    """
+    L = spec.num_layers
+    grads: dict[str, np.ndarray] = {}
+    linear_cache, ZL = caches[L - 1]
+    dZ = output_delta(ZL, AL, Y, spec.loss)
+    dA_prev, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(dZ, linear_cache, need_dA_prev=L > 1)
+    for l in range(L - 1, 0, -1):
+        A = caches[l][0][0]  # A[l] is the input of layer l + 1
+        dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(
+            dA_prev, caches[l - 1], spec.activations[l - 1], spec.leaky_slope, A=A, need_dA_prev=l > 1
+        )
+    return {key: grads[key] for key in _grad_order(L)}
+
+
+def update_parameters(params: dict, grads: dict, learning_rate: float) -> dict:
+    """W[l] - α dW[l], b[l] - α db[l] for every l, as a new dict."""
+    return {key: value - learning_rate * grads["d" + key] for key, value in params.items()}
+
+
+def _grad_order(L: int) -> list[str]:
+    return [name for l in range(1, L + 1) for name in (f"dW{l}", f"db{l}")]
+
+
+def _logits_and_cost(params, X, Y, spec):
+    AL, caches = model_forward(params, X, spec)
+    ZL = caches[-1][1]
+    return AL, caches, compute_cost(ZL, Y, spec.loss)
+
+
+def cost_and_grads(params: dict, X, Y, spec: ModelSpec):
+    """X: (n_x, m), Y: (n[L], m), params {"W1", "b1", ...} -> (J, grads {"dW1", "db1", ...})."""
+    params, X, Y = check_deep_inputs(params, X, Y, spec)
+    AL, caches, cost = _logits_and_cost(params, X, Y, spec)
+    return cost, model_backward(AL, Y, caches, spec)
+
+
+def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, num_epochs: int = 2500,
+          batch_size: int | None = None, seed: int = 0):
+    """Gradient descent: full batch (``batch_size=None``), mini-batch, or stochastic (1).
+
+    X: (n_x, m), Y: (n[L], m). Mini-batches follow ``epoch_permutations(m, num_epochs, seed)``;
+    the last, smaller batch of an epoch is kept. Returns (params, costs): new arrays, and one
+    cost per update step, that step's forward-pass cost before its update.
+    """
+    params, X, Y = check_deep_inputs(params, X, Y, spec)
+    learning_rate, num_epochs, batch_size, seed = check_train_args(
+        learning_rate, num_epochs, batch_size, seed, X.shape[1]
+    )
+    m = X.shape[1]
+    costs: list[float] = []
+    if batch_size == m:
+        for _ in range(num_epochs):
+            params, cost = _step(params, X, Y, spec, learning_rate)
+            costs.append(cost)
+        return params, costs
+    bounds = batch_bounds(m, batch_size)
+    for order in epoch_permutations(m, num_epochs, seed):
+        for start, stop in bounds:
+            idx = order[start:stop]
+            params, cost = _step(params, X[:, idx], Y[:, idx], spec, learning_rate)
+            costs.append(cost)
+    return params, costs
+
+
+def _step(params, X, Y, spec, learning_rate):
+    AL, caches, cost = _logits_and_cost(params, X, Y, spec)
+    grads = model_backward(AL, Y, caches, spec)
+    return update_parameters(params, grads, learning_rate), cost
+
+
+def predict_proba(params: dict, X, spec: ModelSpec) -> np.ndarray:
+    """X: (n_x, m) -> A[L]: (n[L], m): probabilities for sigmoid/softmax, ŷ for linear."""
+    params, X = check_deep_predict_inputs(params, X, spec)
+    return model_forward(params, X, spec)[0]
+
+
+def predict(params: dict, X, spec: ModelSpec) -> np.ndarray:
+    """X: (n_x, m) -> labels in Y's layout, (n[L], m) in X's dtype: 0/1 where A[L] > 0.5 for
+    sigmoid, one-hot columns at the arg-max for softmax, ŷ itself for linear."""
+    AL = predict_proba(params, X, spec)
+    return labels_from_proba(AL, spec.output)
+
