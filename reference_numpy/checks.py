@@ -14,6 +14,8 @@ import numpy as np
 
 __all__ = [
     "SUPPORTED_DTYPES",
+    "DEVICE_NAMES",
+    "check_device_name",
     "check_dtype",
     "check_seed",
     "check_X",
@@ -32,6 +34,16 @@ __all__ = [
 ]
 
 SUPPORTED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+DEVICE_NAMES = ("cpu", "cuda")
+
+
+def check_device_name(device) -> str:
+    """``"cpu"`` or ``"cuda"``; whether the device is present is the backend's to check."""
+    if not isinstance(device, str):
+        raise TypeError(f"device must be 'cpu' or 'cuda', got {device!r}")
+    if device not in DEVICE_NAMES:
+        raise ValueError(f"unknown device {device!r}; expected 'cpu' or 'cuda'")
+    return device
 
 
 def check_dtype(dtype, argument: str = "dtype") -> np.dtype:
