@@ -1,0 +1,26 @@
+# The two commands: `make report` and `make test`. Each creates or reuses .venv and
+# installs what it needs; the stamp is rebuilt when pyproject.toml or constraints.txt change.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+# 2 cores on the reference machine: one pytest worker each.
+PYTEST_WORKERS ?= 2
+
+.PHONY: test report install clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -q
+
+report: $(STAMP)
+	$(PY) -m reports report
+
+clean:
+	rm -rf $(VENV) reports/output .pytest_cache .hypothesis

@@ -1,0 +1,23 @@
+"""nn-parity in JAX: the notes' models as pure functions of a params pytree, differentiated by
+``jax.value_and_grad`` and compiled by ``jax.jit``.
+
+    import numpy as np
+    from reference_numpy import ModelSpec, init_params
+    from jax_impl import deep
+
+    spec = ModelSpec((4, 5, 1), hidden_activation="relu", output="sigmoid")
+    params = init_params(spec, seed=1, method="he")
+    X = np.random.default_rng(0).standard_normal((4, 10))
+    Y = (X[:1] > 0).astype(np.float64)
+    cost, grads = deep.cost_and_grads(params, X, Y, spec)          # grads {"dW1", "db1", ...}
+    params, costs = deep.train(params, X, Y, spec, num_epochs=100)
+    labels = deep.predict(params, X, spec)
+
+The public functions take and return NumPy (``convert`` is the one crossing), keep the input
+dtype (float64 runs with x64 enabled for the call only) and take ``device="cpu"`` or ``"cuda"``.
+The jittable building blocks (``deep.loss``, ``deep.train_step``, ...) work on jax arrays.
+"""
+
+from . import activations, convert, deep, logistic, losses
+
+__all__ = ["activations", "convert", "deep", "logistic", "losses"]

@@ -1,0 +1,30 @@
+"""The parity harness: one registry of backends, identical inputs, comparison to pandas.
+
+    from parity import parity_table, builtin_cases
+    parity_table(builtin_cases())        # one row per case x backend x device x dtype
+"""
+
+from .cases import Case, builtin_cases, make_data, training_cases
+from .compare import compare_case, compare_training, parity_table
+from .registry import BACKENDS, MODELS, Backend, available_backends, cuda_unavailable_reason, get_backend
+from .tolerance import TOLERANCES, Tolerance, relative_error, tolerance
+
+__all__ = [
+    "BACKENDS",
+    "MODELS",
+    "Backend",
+    "Case",
+    "TOLERANCES",
+    "Tolerance",
+    "available_backends",
+    "builtin_cases",
+    "compare_case",
+    "compare_training",
+    "cuda_unavailable_reason",
+    "get_backend",
+    "make_data",
+    "parity_table",
+    "relative_error",
+    "tolerance",
+    "training_cases",
+]

@@ -1,0 +1,122 @@
+"""Built-in parity cases: identical specs, parameters and data for every backend.
+
+A case is fully determined by its fields: the same case gives the same arrays on every
+machine (parameters from ``init_params``, data from a seeded ``RandomState``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from reference_numpy import ACTIVATION_NAMES, ModelSpec, init_logistic_params, init_params
+from reference_numpy.deep import model_forward
+
+__all__ = ["Case", "make_data", "builtin_cases", "training_cases"]
+
+
+def make_data(output: str, n_x: int, n_y: int, m: int, seed: int, dtype="float64"):
+    """X: (n_x, m) standard normal; Y: (n_y, m) valid for ``output`` (0/1, one-hot columns,
+    or reals), both in ``dtype``."""
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n_x, m)
+    if output == "sigmoid":
+        Y = (rng.rand(n_y, m) > 0.5).astype(np.float64)
+    elif output == "softmax":
+        Y = np.eye(n_y)[:, rng.randint(n_y, size=m)]
+    elif output == "linear":
+        Y = rng.randn(n_y, m)
+    else:
+        raise ValueError(f"unknown output {output!r}")
+    return X.astype(dtype), Y.astype(dtype)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One model, one set of parameters, one data set.
+
+    model: ``logistic`` or ``deep``. For ``logistic`` only ``layer_dims[0]`` (n_x) counts.
+    saturate: if set, the last layer is scaled so that max |Z[L]| equals it, driving the
+    outputs into saturation (|z| in the hundreds).
+    """
+
+    name: str
+    model: str = "deep"
+    layer_dims: tuple[int, ...] = (4, 5, 3, 1)
+    hidden_activation: str | tuple[str, ...] = "relu"
+    output: str = "sigmoid"
+    loss: str | None = None
+    init: str = "xavier"
+    m: int = 12
+    seed: int = 0
+    saturate: float | None = None
+    tags: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def spec(self) -> ModelSpec | None:
+        if self.model == "logistic":
+            return None
+        return ModelSpec(self.layer_dims, self.hidden_activation, self.output, self.loss)
+
+    def data(self, dtype="float64"):
+        n_y = 1 if self.model == "logistic" else self.layer_dims[-1]
+        return make_data(self.output, self.layer_dims[0], n_y, self.m, self.seed + 1, dtype)
+
+    def params(self, dtype="float64") -> dict:
+        if self.model == "logistic":
+            params = init_logistic_params(self.layer_dims[0], self.seed, self.init, dtype=dtype)
+            if self.saturate:
+                X, _ = self.data("float64")
+                z_max = np.abs(params["w"].T.astype(np.float64) @ X).max()
+                params["w"] = (params["w"] * (self.saturate / z_max)).astype(dtype)
+            return params
+        params = init_params(self.spec, self.seed, self.init, dtype=dtype)
+        if self.saturate:
+            params = self._saturated(params, dtype)
+        return params
+
+    def _saturated(self, params, dtype):
+        # Scale in float64 from the float64 forward pass so both dtypes saturate alike.
+        p64 = init_params(self.spec, self.seed, self.init)
+        X, _ = self.data("float64")
+        _, caches = model_forward(p64, X, self.spec)
+        factor = self.saturate / np.abs(caches[-1][1]).max()
+        L = self.spec.num_layers
+        params[f"W{L}"] = (p64[f"W{L}"] * factor).astype(dtype)
+        return params
+
+
+def builtin_cases() -> list[Case]:
+    """Every model, hidden activation, output/loss and init, plus zero-logit and saturated
+    cases: the catalogue the parity report and suite run."""
+    cases = [
+        Case("logistic-zeros", model="logistic", layer_dims=(6, 1), init="zeros"),
+        Case("logistic-random", model="logistic", layer_dims=(6, 1), init="random"),
+        Case("logistic-saturated", model="logistic", layer_dims=(6, 1), init="xavier", saturate=600.0),
+        Case("depth1-sigmoid", layer_dims=(4, 1)),
+    ]
+    cases += [Case(f"hidden-{act}", hidden_activation=act) for act in ACTIVATION_NAMES]
+    cases += [
+        Case("hidden-per-layer", layer_dims=(4, 5, 4, 3, 1), hidden_activation=("tanh", "leaky_relu", "sigmoid")),
+        Case("out-multilabel-sigmoid", layer_dims=(4, 5, 3), output="sigmoid"),
+        Case("out-softmax", layer_dims=(4, 5, 3), hidden_activation="tanh", output="softmax"),
+        Case("out-linear-squared", layer_dims=(4, 5, 2), output="linear", loss="squared_error"),
+        Case("out-linear-l1", layer_dims=(4, 5, 2), hidden_activation="tanh", output="linear", loss="l1"),
+    ]
+    cases += [Case(f"init-{method}", hidden_activation="tanh", init=method) for method in ("zeros", "random", "he")]
+    cases += [
+        Case("saturated-sigmoid", hidden_activation="tanh", saturate=500.0),
+        Case("saturated-softmax", layer_dims=(4, 5, 3), hidden_activation="tanh", output="softmax", saturate=500.0),
+    ]
+    return cases
+
+
+def training_cases() -> list[Case]:
+    """Smaller set for trajectories: one per model and output."""
+    return [
+        Case("logistic", model="logistic", layer_dims=(6, 1), init="zeros", m=20),
+        Case("deep-relu-sigmoid", layer_dims=(4, 6, 3, 1), m=20),
+        Case("deep-tanh-softmax", layer_dims=(4, 6, 3), hidden_activation="tanh", output="softmax", m=20),
+        Case("deep-leaky-linear", layer_dims=(4, 6, 2), hidden_activation="leaky_relu", output="linear", m=20),
+    ]

@@ -1,0 +1,101 @@
+"""Run every backend on the same case and compare it with the reference, as pandas rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .cases import Case
+from .registry import BACKENDS, Backend, available_backends
+from .tolerance import relative_error, tolerance
+
+__all__ = ["compare_case", "parity_table", "compare_training", "training_table"]
+
+REFERENCE = BACKENDS["numpy"]
+
+
+def _run(backend: Backend, case: Case, device: str, dtype: str):
+    X, Y = case.data(dtype)
+    return backend.cost_and_grads(case.model, case.params(dtype), X, Y, case.spec, device)
+
+
+def compare_case(case: Case, backend: Backend, device: str = "cpu", dtype: str = "float64",
+                 reference=None) -> dict:
+    """One row: the backend's cost and its largest relative errors against the reference."""
+    ref_cost, ref_grads = reference or _run(REFERENCE, case, "cpu", dtype)
+    cost, grads = _run(backend, case, device, dtype)
+    tol = tolerance(dtype, device)
+    cost_err = relative_error(cost, ref_cost)
+    grad_err = max(relative_error(grads[k], ref_grads[k]) for k in ref_grads)
+    return {
+        "model": case.model,
+        "case": case.name,
+        "backend": backend.name,
+        "device": device,
+        "dtype": dtype,
+        "cost": cost,
+        "cost_rel_err": cost_err,
+        "grad_rel_err": grad_err,
+        "cost_tol": tol.cost,
+        "grad_tol": tol.grad,
+        "passed": bool(cost_err <= tol.cost and grad_err <= tol.grad and set(grads) == set(ref_grads)),
+    }
+
+
+def parity_table(cases: Iterable[Case], backends: Iterable[Backend] | None = None,
+                 devices: Iterable[str] = ("cpu",), dtypes: Iterable[str] = ("float64", "float32"),
+                 progress=None) -> pd.DataFrame:
+    """One row per case × backend × device × dtype (devices a backend lacks are left out)."""
+    backends = list(backends or available_backends())
+    rows = []
+    for case in cases:
+        for dtype in dtypes:
+            reference = _run(REFERENCE, case, "cpu", dtype)
+            for backend in backends:
+                for device in devices:
+                    if device in backend.devices():
+                        rows.append(compare_case(case, backend, device, dtype, reference))
+            if progress is not None:
+                progress.update(1)
+    return pd.DataFrame(rows)
+
+
+def _train(backend: Backend, case: Case, device: str, dtype: str, steps: int, learning_rate: float,
+           batch_size: int | None):
+    X, Y = case.data(dtype)
+    if case.model == "logistic":
+        hyper = {"learning_rate": learning_rate, "num_iterations": steps}
+    else:
+        batches_per_epoch = 1 if batch_size is None else -(-case.m // batch_size)
+        hyper = {"learning_rate": learning_rate, "num_epochs": max(1, steps // batches_per_epoch),
+                 "batch_size": batch_size, "seed": case.seed}
+    return backend.train(case.model, case.params(dtype), X, Y, case.spec, device, **hyper)
+
+
+def compare_training(case: Case, backend: Backend, device: str = "cpu", dtype: str = "float64",
+                     steps: int = 30, learning_rate: float = 0.1, batch_size: int | None = None,
+                     reference=None) -> dict:
+    """Train ``steps`` update steps on the backend and on the reference from the same start;
+    the largest relative error of the cost trajectory and of the final parameters."""
+    ref_params, ref_costs = reference or _train(REFERENCE, case, "cpu", dtype, steps, learning_rate, batch_size)
+    params, costs = _train(backend, case, device, dtype, steps, learning_rate, batch_size)
+    tol = tolerance(dtype, device)
+    costs_err = relative_error(costs, ref_costs) if len(costs) == len(ref_costs) else float("inf")
+    params_err = max(relative_error(params[k], ref_params[k]) for k in ref_params)
+    return {
+        "model": case.model,
+        "case": case.name,
+        "backend": backend.name,
+        "device": device,
+        "dtype": dtype,
+        "batch_size": batch_size,
+        "steps": len(costs),
+        "final_cost": costs[-1],
+        "costs_rel_err": costs_err,
+        "params_rel_err": params_err,
+        "tol": tol.grad,
+        "passed": bool(costs_err <= tol.grad and params_err <= tol.grad),
+        "costs": np.asarray(costs),
+    }

@@ -1,0 +1,61 @@
+"""What "equal" means: the one tolerance table, keyed by dtype and device, and the error
+measure it bounds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Tolerance", "TOLERANCES", "tolerance", "relative_error"]
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """Relative bounds on a backend's numbers against the reference's (DESIGN.md).
+
+    cost: on J. grad: on every gradient array, and on training trajectories (costs and
+    final parameters over tens of steps), since each step's update inherits the gradient's
+    error.
+    """
+
+    cost: float
+    grad: float
+
+
+# GPU rows hold the CPU bounds: float32 parity runs on GPU have TF32 switched off, so the
+# remaining difference is reduction order, as on the CPU.
+TOLERANCES: dict[tuple[str, str], Tolerance] = {
+    ("float64", "cpu"): Tolerance(cost=1e-12, grad=1e-10),
+    ("float32", "cpu"): Tolerance(cost=1e-5, grad=1e-5),
+    ("float64", "cuda"): Tolerance(cost=1e-12, grad=1e-10),
+    ("float32", "cuda"): Tolerance(cost=1e-5, grad=1e-5),
+}
+
+
+def tolerance(dtype, device: str = "cpu") -> Tolerance:
+    key = (np.dtype(dtype).name, device)
+    if key not in TOLERANCES:
+        raise ValueError(f"no tolerance for dtype {key[0]!r} on device {device!r}")
+    return TOLERANCES[key]
+
+
+def relative_error(actual, expected) -> float:
+    """max|actual - expected| / max|expected|: the ∞-norm relative error of an array (or
+    scalar).
+
+    Norm-wise rather than entry by entry, because an entry that is a sum with cancellation
+    (a gradient entry near 0 among large ones) carries rounding error of the size of its
+    terms, not of itself. Where ``expected`` is exactly 0 everywhere (zero initialisation
+    makes whole gradients exactly 0) the absolute error is returned, so any nonzero
+    ``actual`` fails.
+    """
+    a = np.asarray(actual, dtype=np.float64)
+    e = np.asarray(expected, dtype=np.float64)
+    if a.shape != e.shape:
+        raise ValueError(f"shapes differ: actual {a.shape}, expected {e.shape}")
+    if not (np.isfinite(a).all() and np.isfinite(e).all()):
+        return float("inf")
+    diff = float(np.max(np.abs(a - e), initial=0.0))
+    scale = float(np.max(np.abs(e), initial=0.0))
+    return diff / scale if scale > 0 else diff

@@ -1,0 +1,140 @@
+"""The shared contract: ModelSpec, init_params, import isolation, the tolerance table."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from parity import relative_error, tolerance
+from reference_numpy import ModelSpec, init_logistic_params, init_params
+
+
+def test_spec_resolves_defaults_and_normalises():
+    spec = ModelSpec([3, 4, 2], hidden_activation=["tanh"], output="softmax")
+    assert spec.layer_dims == (3, 4, 2)
+    assert spec.hidden_activation == ("tanh",)
+    assert spec.loss == "categorical_cross_entropy"
+    assert spec.activations == ("tanh", "softmax")
+    assert spec == ModelSpec((3, 4, 2), ("tanh",), "softmax", "categorical_cross_entropy")
+    assert hash(spec) == hash(ModelSpec((3, 4, 2), ("tanh",), "softmax"))
+
+
+@pytest.mark.parametrize(
+    "output, loss",
+    [("sigmoid", "binary_cross_entropy"), ("softmax", "categorical_cross_entropy"), ("linear", "squared_error")],
+    ids=["sigmoid", "softmax", "linear"],
+)
+def test_default_loss_follows_output(output, loss):
+    assert ModelSpec((2, 3), output=output).loss == loss
+
+
+def test_spec_is_frozen():
+    spec = ModelSpec((2, 1))
+    with pytest.raises(AttributeError):
+        spec.output = "linear"
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"layer_dims": (3,)}, ValueError, "layer_dims"),
+        ({"layer_dims": (3, 0)}, ValueError, "layer_dims"),
+        ({"layer_dims": (3, 2.5)}, TypeError, "layer_dims"),
+        ({"layer_dims": "31"}, TypeError, "layer_dims"),
+        ({"layer_dims": (3, 4, 1), "hidden_activation": "swish"}, ValueError, "hidden_activation"),
+        ({"layer_dims": (3, 4, 4, 1), "hidden_activation": ("relu",)}, ValueError, "hidden_activation"),
+        ({"layer_dims": (3, 1), "output": "probit"}, ValueError, "output"),
+        ({"layer_dims": (3, 1), "loss": "hinge"}, ValueError, "loss"),
+        ({"layer_dims": (3, 1), "output": "sigmoid", "loss": "l1"}, ValueError, "loss"),
+        ({"layer_dims": (3, 1), "output": "softmax"}, ValueError, "layer_dims"),
+        ({"layer_dims": (3, 1), "leaky_slope": float("nan")}, TypeError, "leaky_slope"),
+        ({"layer_dims": (3, 1), "leaky_slope": -0.1}, ValueError, "leaky_slope"),
+    ],
+    ids=["too-short", "zero-width", "float-width", "string-dims", "unknown-activation",
+         "wrong-activation-count", "unknown-output", "unknown-loss", "loss-output-mismatch",
+         "softmax-one-class", "nan-slope", "negative-slope"],
+)
+def test_spec_refuses_bad_arguments(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        ModelSpec(**kwargs)
+
+
+@pytest.mark.parametrize("method", ["zeros", "random", "xavier", "he"])
+def test_init_params_follow_the_notes_recipe(method):
+    # The notes: np.random.seed(s); W[l] = randn(n[l], n[l-1]) * scale, layer by layer.
+    spec = ModelSpec((5, 4, 3, 1))
+    scale = {"zeros": lambda n: 0.0, "random": lambda n: 0.01,
+             "xavier": lambda n: np.sqrt(1 / n), "he": lambda n: np.sqrt(2 / n)}[method]
+    np.random.seed(3)
+    params = init_params(spec, 3, method)
+    for l in range(1, 4):
+        n_out, n_in = spec.layer_dims[l], spec.layer_dims[l - 1]
+        np.testing.assert_array_equal(params[f"W{l}"], np.random.randn(n_out, n_in) * scale(n_in))
+        np.testing.assert_array_equal(params[f"b{l}"], np.zeros((n_out, 1)))
+
+
+def test_init_params_float32_are_float64_rounded():
+    spec = ModelSpec((6, 3, 1))
+    p64, p32 = init_params(spec, 7, "he"), init_params(spec, 7, "he", dtype="float32")
+    for key in p64:
+        assert p32[key].dtype == np.float32
+        np.testing.assert_array_equal(p32[key], p64[key].astype(np.float32))
+
+
+def test_init_params_differ_by_seed_and_repeat_by_seed():
+    spec = ModelSpec((6, 3, 1))
+    assert not np.array_equal(init_params(spec, 1)["W1"], init_params(spec, 2)["W1"])
+    np.testing.assert_array_equal(init_params(spec, 1)["W1"], init_params(spec, 1)["W1"])
+
+
+def test_logistic_init_is_the_one_layer_network_transposed():
+    w = init_logistic_params(5, 4, "xavier")["w"]
+    np.testing.assert_array_equal(w, init_params(ModelSpec((5, 1)), 4, "xavier")["W1"].T)
+    assert init_logistic_params(5)["b"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "call, error",
+    [
+        (lambda: init_params((3, 1), 0), TypeError),
+        (lambda: init_params(ModelSpec((3, 1)), 0, "glorot"), ValueError),
+        (lambda: init_params(ModelSpec((3, 1)), -1), ValueError),
+        (lambda: init_params(ModelSpec((3, 1)), 0, dtype="float16"), TypeError),
+        (lambda: init_logistic_params(0), ValueError),
+    ],
+    ids=["not-a-spec", "unknown-method", "negative-seed", "float16", "no-features"],
+)
+def test_init_refuses_bad_arguments(call, error):
+    with pytest.raises(error):
+        call()
+
+
+def test_reference_imports_no_framework():
+    code = "import sys, reference_numpy, parity; assert not {'torch', 'jax'} & set(sys.modules), sorted(sys.modules)"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("package, forbidden", [("torch_impl", "jax"), ("jax_impl", "torch")])
+def test_framework_packages_import_only_their_framework(package, forbidden):
+    code = f"import sys, {package}; assert {forbidden!r} not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_tolerance_table_is_keyed_by_dtype_and_device():
+    assert tolerance("float64").cost == 1e-12 and tolerance("float64").grad == 1e-10
+    assert tolerance(np.float32, "cpu").cost == 1e-5
+    with pytest.raises(ValueError):
+        tolerance("float16")
+
+
+@pytest.mark.parametrize(
+    "actual, expected, error",
+    [(1.0 + 1e-9, 1.0, 1e-9), ([0.0, 2.0], [0.0, 1.0], 1.0), ([0.0], [0.0], 0.0), ([1e-3], [0.0], 1e-3),
+     ([np.nan], [1.0], np.inf)],
+    ids=["scalar", "norm-wise", "both-zero", "expected-zero", "nan"],
+)
+def test_relative_error(actual, expected, error):
+    assert relative_error(actual, expected) == pytest.approx(error, rel=1e-6)

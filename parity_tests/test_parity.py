@@ -1,0 +1,90 @@
+"""Cost and gradient parity: every backend against the reference, same inputs, same dtype.
+
+The built-in catalogue covers each model, activation, output/loss, init, zero-logit and
+saturated case; the product below crosses hidden activation × output/loss × dtype, and
+init × dtype, on every framework.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from parity import BACKENDS, Case, builtin_cases, compare_case
+from reference_numpy import ACTIVATION_NAMES
+
+from .conftest import DTYPES, cuda_params, framework_params
+
+OUTPUT_LOSSES = [
+    ("sigmoid", None, 1),
+    ("sigmoid", None, 3),
+    ("softmax", None, 3),
+    ("linear", "squared_error", 2),
+    ("linear", "l1", 2),
+]
+OUTPUT_IDS = ["binary", "multilabel", "softmax", "linear-squared", "linear-l1"]
+HIDDEN = list(ACTIVATION_NAMES) + [("tanh", "relu")]
+HIDDEN_IDS = list(ACTIVATION_NAMES) + ["per-layer"]
+
+
+def assert_parity(row: dict) -> None:
+    assert np.isfinite(row["cost"])
+    assert row["cost_rel_err"] <= row["cost_tol"], row
+    assert row["grad_rel_err"] <= row["grad_tol"], row
+    assert row["passed"]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case", builtin_cases(), ids=lambda c: c.name)
+@pytest.mark.parametrize("backend", framework_params())
+def test_builtin_case(backend, case, dtype):
+    assert_parity(compare_case(case, backend, "cpu", dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("output, loss, n_y", OUTPUT_LOSSES, ids=OUTPUT_IDS)
+@pytest.mark.parametrize("hidden", HIDDEN, ids=HIDDEN_IDS)
+@pytest.mark.parametrize("backend", framework_params())
+def test_activation_by_output(backend, hidden, output, loss, n_y, dtype):
+    case = Case("product", layer_dims=(3, 4, 3, n_y), hidden_activation=hidden, output=output, loss=loss, m=9)
+    assert_parity(compare_case(case, backend, "cpu", dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("init", ["zeros", "random", "xavier", "he"])
+@pytest.mark.parametrize("model", ["logistic", "deep"])
+@pytest.mark.parametrize("backend", framework_params())
+def test_model_by_init(backend, model, init, dtype):
+    case = Case("init", model=model, layer_dims=(5, 4, 1), init=init, m=8)
+    assert_parity(compare_case(case, backend, "cpu", dtype))
+
+
+def test_reference_against_itself_is_exact():
+    # The harness must not hide a difference: the reference equals itself to the bit.
+    row = compare_case(builtin_cases()[5], BACKENDS["numpy"])
+    assert row["cost_rel_err"] == 0.0 and row["grad_rel_err"] == 0.0
+
+
+def test_harness_detects_a_wrong_gradient(monkeypatch):
+    # A backend whose dW1 is off by one part in 10^8 must fail the float64 bound.
+    import reference_numpy.deep as ref_deep
+
+    real = ref_deep.model_backward
+
+    def perturbed(*args, **kwargs):
+        grads = real(*args, **kwargs)
+        grads["dW1"] = grads["dW1"] * (1 + 1e-8)
+        return grads
+
+    case = Case("detect", m=6)
+    reference = BACKENDS["numpy"].cost_and_grads("deep", case.params(), *case.data(), case.spec)
+    monkeypatch.setattr(ref_deep, "model_backward", perturbed)
+    row = compare_case(case, BACKENDS["numpy"], reference=reference)
+    assert not row["passed"] and row["grad_rel_err"] > 1e-9
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case", builtin_cases(), ids=lambda c: c.name)
+@pytest.mark.parametrize("backend", cuda_params())
+def test_builtin_case_on_gpu(backend, case, dtype):
+    assert_parity(compare_case(case, backend, "cuda", dtype))

@@ -1,0 +1,86 @@
+"""Training trajectories: tens of update steps from the same start, every batch mode."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from parity import BACKENDS, compare_training, training_cases
+
+from .conftest import DTYPES, cuda_params, framework_params
+
+# batch_size per mode on m = 20 examples: one batch, 3 batches of 8, 8, 4 (last kept smaller),
+# and 20 batches of one.
+BATCH_MODES = [pytest.param(None, id="full-batch"), pytest.param(8, id="mini-batch"),
+               pytest.param(1, id="stochastic")]
+DEEP_CASES = [c for c in training_cases() if c.model == "deep"]
+LOGISTIC = next(c for c in training_cases() if c.model == "logistic")
+
+
+def assert_same_trajectory(row):
+    assert np.isfinite(row["costs"]).all()
+    assert row["costs_rel_err"] <= row["tol"], row
+    assert row["params_rel_err"] <= row["tol"], row
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("batch_size", BATCH_MODES)
+@pytest.mark.parametrize("case", DEEP_CASES, ids=lambda c: c.name)
+@pytest.mark.parametrize("backend", framework_params())
+def test_deep_trajectory(backend, case, batch_size, dtype):
+    row = compare_training(case, backend, "cpu", dtype, steps=40, learning_rate=0.05, batch_size=batch_size)
+    assert row["steps"] == 40
+    assert_same_trajectory(row)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("backend", framework_params())
+def test_logistic_trajectory(backend, dtype):
+    row = compare_training(LOGISTIC, backend, "cpu", dtype, steps=40, learning_rate=0.1)
+    assert row["steps"] == 40
+    assert_same_trajectory(row)
+
+
+@pytest.mark.parametrize("backend", [pytest.param(BACKENDS[n], id=n) for n in BACKENDS])
+def test_one_cost_per_step_and_last_batch_kept(backend):
+    # m = 20, batch 8: batches of 8, 8 and 4 per epoch, 3 epochs -> 9 update steps.
+    case = DEEP_CASES[0]
+    X, Y = case.data()
+    _, costs = backend.train("deep", case.params(), X, Y, case.spec, learning_rate=0.05,
+                             num_epochs=3, batch_size=8, seed=0)
+    assert len(costs) == 9 and all(isinstance(c, float) for c in costs)
+
+
+@pytest.mark.parametrize("backend", [pytest.param(BACKENDS[n], id=n) for n in BACKENDS])
+def test_first_cost_is_before_the_first_update(backend):
+    case = DEEP_CASES[0]
+    X, Y = case.data()
+    params = case.params()
+    cost, _ = backend.cost_and_grads("deep", params, X, Y, case.spec)
+    _, costs = backend.train("deep", params, X, Y, case.spec, learning_rate=0.05, num_epochs=2)
+    assert costs[0] == pytest.approx(cost, rel=1e-12)
+    assert costs[1] < costs[0]
+
+
+@pytest.mark.parametrize("backend", [pytest.param(BACKENDS[n], id=n) for n in BACKENDS])
+def test_train_leaves_the_callers_arrays_alone(backend):
+    case = DEEP_CASES[0]
+    X, Y = case.data()
+    params = case.params()
+    before = {k: v.copy() for k, v in params.items()}
+    X0, Y0 = X.copy(), Y.copy()
+    new, _ = backend.train("deep", params, X, Y, case.spec, learning_rate=0.05, num_epochs=3, batch_size=8)
+    for key in params:
+        np.testing.assert_array_equal(params[key], before[key])
+        assert not np.shares_memory(new[key], params[key])
+        assert new[key].dtype == params[key].dtype
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(Y, Y0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("batch_size", BATCH_MODES)
+@pytest.mark.parametrize("backend", cuda_params())
+def test_deep_trajectory_on_gpu(backend, batch_size, dtype):
+    row = compare_training(DEEP_CASES[0], backend, "cuda", dtype, steps=40, learning_rate=0.05, batch_size=batch_size)
+    assert_same_trajectory(row)

@@ -1,0 +1,120 @@
+"""Logistic regression ŷ = σ(wᵀx + b) as a torch module: one ``nn.Linear(n_x, 1)``.
+
+Parameters: ``w: (n_x, 1)``, ``b`` a Python float; the module's ``weight`` is wᵀ,
+``(1, n_x)``, and its ``bias`` is b, ``(1,)``. Gradients come from autograd:
+``dw: (n_x, 1)``, ``db`` float. Inside, examples are rows, as torch users expect.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from reference_numpy.checks import (
+    check_dtype,
+    check_logistic_inputs,
+    check_logistic_params,
+    check_logistic_predict_inputs,
+    check_train_args,
+)
+from reference_numpy.labels import labels_from_proba
+
+from .activations import sigmoid
+from .convert import resolve_device, to_float, to_float_list, to_numpy, to_tensor, torch_dtype
+from .losses import compute_cost
+
+__all__ = ["LogisticRegression", "propagate", "cost_and_grads", "train", "predict_proba", "predict"]
+
+
+class LogisticRegression(nn.Module):
+    """``forward`` maps X rows (m, n_x) to the logits Z = X w + b: (m, 1).
+
+    ``LogisticRegression(n_x)`` starts from torch's default initialisation; for parity,
+    start from the contract's parameters with ``LogisticRegression.from_params(params)``.
+    """
+
+    def __init__(self, n_x: int, *, dtype: torch.dtype = torch.float64, device=None):
+        super().__init__()
+        self.linear = nn.Linear(n_x, 1, dtype=dtype, device=device)
+
+    @classmethod
+    def from_params(cls, params: dict, *, dtype=None, device: str = "cpu") -> LogisticRegression:
+        """params ``{"w": (n_x, 1), "b": scalar}`` -> the module on ``device``, in ``dtype``
+        (default: w's). The module holds copies: training it leaves ``params`` alone."""
+        w = params.get("w") if isinstance(params, dict) else None
+        n_x = np.shape(w)[0] if np.ndim(w) == 2 else 1  # a bad w is named by the check below
+        dtype = check_dtype(getattr(w, "dtype", np.float64) if dtype is None else dtype, "dtype")
+        return cls._from_checked(check_logistic_params(params, n_x, dtype), resolve_device(device))
+
+    @classmethod
+    def _from_checked(cls, params: dict, device: torch.device) -> LogisticRegression:
+        # Built on the meta device, so torch's own initialisation neither runs nor draws
+        # from the global RNG; the storage is then allocated and filled from params.
+        w = params["w"]
+        model = cls(w.shape[0], dtype=torch_dtype(w.dtype), device="meta").to_empty(device=device)
+        with torch.no_grad():
+            model.linear.weight.copy_(to_tensor(w.T, device))
+            model.linear.bias.fill_(params["b"])  # b rounds to w's dtype, as in the reference
+        return model
+
+    def to_params(self) -> dict:
+        """The contract's params ``{"w": (n_x, 1) ndarray, "b": float}``."""
+        return {"w": to_numpy(self.linear.weight.T), "b": to_float(self.linear.bias)}
+
+    def forward(self, A0: torch.Tensor) -> torch.Tensor:
+        """A[0] = X rows: (m, n_x) -> Z: (m, 1), the logits (σ is left to the loss)."""
+        return self.linear(A0)
+
+
+def propagate(model: LogisticRegression, A0: torch.Tensor, Y: torch.Tensor):
+    """The notes' ``propagate`` on tensors: A[0]: (m, n_x), Y: (1, m) ->
+    (J, dw: (n_x, 1), db: (1,)), by autograd; J is a 0-dim tensor."""
+    cost = compute_cost(model(A0).T, Y, "binary_cross_entropy")
+    dW, db = torch.autograd.grad(cost, (model.linear.weight, model.linear.bias))
+    return cost, dW.T, db
+
+
+def cost_and_grads(params: dict, X, Y, device: str = "cpu"):
+    """params {"w": (n_x, 1), "b"}, X: (n_x, m), Y: (1, m) of 0/1 -> (J, {"dw", "db"})."""
+    params, X, Y = check_logistic_inputs(params, X, Y)
+    device = resolve_device(device)
+    model = LogisticRegression._from_checked(params, device)
+    cost, dw, db = propagate(model, to_tensor(X.T, device), to_tensor(Y, device))
+    return to_float(cost), {"dw": to_numpy(dw), "db": to_float(db)}
+
+
+def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int = 2000, device: str = "cpu"):
+    """Batch gradient descent (the notes' ``optimize``): one cost per iteration, recorded
+    before that iteration's update. Returns (new params, costs)."""
+    params, X, Y = check_logistic_inputs(params, X, Y)
+    learning_rate, num_iterations, _, _ = check_train_args(
+        learning_rate, num_iterations, None, 0, X.shape[1], "num_iterations"
+    )
+    device = resolve_device(device)
+    model = LogisticRegression._from_checked(params, device)
+    # Everything moves to the device once; the loop never syncs with the host.
+    A0, Y = to_tensor(X.T, device), to_tensor(Y, device)
+    weight, bias = model.linear.weight, model.linear.bias
+    costs = []
+    for _ in range(num_iterations):
+        cost, dw, db = propagate(model, A0, Y)
+        with torch.no_grad():
+            weight.sub_(dw.T, alpha=learning_rate)  # w -= α dw
+            bias.sub_(db, alpha=learning_rate)  # b -= α db
+        costs.append(cost.detach())
+    return model.to_params(), to_float_list(torch.stack(costs))
+
+
+def predict_proba(params: dict, X, device: str = "cpu") -> np.ndarray:
+    """X: (n_x, m) -> ŷ = σ(wᵀX + b): (1, m)."""
+    params, X = check_logistic_predict_inputs(params, X)
+    device = resolve_device(device)
+    model = LogisticRegression._from_checked(params, device)
+    with torch.no_grad():
+        return to_numpy(sigmoid(model(to_tensor(X.T, device)).T))
+
+
+def predict(params: dict, X, device: str = "cpu") -> np.ndarray:
+    """X: (n_x, m) -> (1, m) of 0/1 in X's dtype: 1 where ŷ > 0.5."""
+    return labels_from_proba(predict_proba(params, X, device), "sigmoid")
