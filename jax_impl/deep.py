@@ -23,7 +23,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from reference_numpy.batches import batch_bounds, epoch_permutations
+from reference_numpy.batches import epoch_permutations
 from reference_numpy.checks import check_deep_inputs, check_deep_predict_inputs, check_train_args
 from reference_numpy.labels import labels_from_proba
 from reference_numpy.spec import ModelSpec
@@ -102,15 +102,13 @@ def train_step(params: dict, X: jax.Array, Y: jax.Array, spec: ModelSpec, learni
 
 
 @functools.partial(jax.jit, static_argnames=("spec", "batch_size"))
-def _train_epoch(params, epoch, X, Y, perms, spec, learning_rate, batch_size):
-    """One epoch of mini-batches in the order ``perms[epoch]`` -> (params, epoch + 1, costs).
+def _train_epoch(params, X, Y, order, spec, learning_rate, batch_size):
+    """One epoch of mini-batches, examples taken in ``order`` (m,) -> (params, costs).
 
     One dispatch per epoch rather than per batch: a ``lax.scan`` runs the full batches and
-    one more step runs the last, smaller one. The columns are gathered on the device, and
-    the epoch counter stays there too, so the host never sends anything per epoch.
+    one more step runs the last, smaller one. Columns are gathered on the device.
     """
     m = X.shape[1]
-    order = jax.lax.dynamic_index_in_dim(perms, epoch, axis=0, keepdims=False)
     n_full = m // batch_size
 
     def step(params, idx):
@@ -120,7 +118,7 @@ def _train_epoch(params, epoch, X, Y, perms, spec, learning_rate, batch_size):
     if m % batch_size:
         params, last_cost = step(params, order[n_full * batch_size:])
         costs = jnp.concatenate([costs, last_cost[None]])
-    return params, epoch + 1, costs
+    return params, costs
 
 
 def cost_and_grads(params: dict, X, Y, spec: ModelSpec, device: str = "cpu"):
@@ -161,11 +159,12 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
                 costs.append(cost)
             costs = jnp.stack(costs)
         else:
-            perms = to_device(epoch_permutations(m, num_epochs, seed), device)
-            epoch = to_device(np.int32(0), device)
+            # One transfer of all the epochs' orders, as separate rows: a (num_epochs, m)
+            # argument would recompile the epoch for every num_epochs.
+            orders = to_device(list(epoch_permutations(m, num_epochs, seed)), device)
             costs = []
-            for _ in range(num_epochs):
-                params, epoch, epoch_costs = _train_epoch(params, epoch, X, Y, perms, spec, lr, batch_size)
+            for order in orders:
+                params, epoch_costs = _train_epoch(params, X, Y, order, spec, lr, batch_size)
                 costs.append(epoch_costs)
             costs = jnp.concatenate(costs)
         return params_to_numpy(params, spec.param_shapes()), to_numpy(costs).tolist()

@@ -7,7 +7,7 @@
 from .cases import Case, builtin_cases, make_data, training_cases
 from .compare import compare_case, compare_training, parity_table
 from .registry import BACKENDS, MODELS, Backend, available_backends, cuda_unavailable_reason, get_backend
-from .tolerance import TOLERANCES, Tolerance, relative_error, tolerance
+from .tolerance import TOLERANCES, Tolerance, dict_relative_error, relative_error, tolerance
 
 __all__ = [
     "BACKENDS",
@@ -21,6 +21,7 @@ __all__ = [
     "compare_case",
     "compare_training",
     "cuda_unavailable_reason",
+    "dict_relative_error",
     "get_backend",
     "make_data",
     "parity_table",

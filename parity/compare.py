@@ -9,7 +9,7 @@ import pandas as pd
 
 from .cases import Case
 from .registry import BACKENDS, Backend, available_backends
-from .tolerance import relative_error, tolerance
+from .tolerance import dict_relative_error, relative_error, tolerance
 
 __all__ = ["compare_case", "parity_table", "compare_training", "training_table"]
 
@@ -28,7 +28,7 @@ def compare_case(case: Case, backend: Backend, device: str = "cpu", dtype: str =
     cost, grads = _run(backend, case, device, dtype)
     tol = tolerance(dtype, device)
     cost_err = relative_error(cost, ref_cost)
-    grad_err = max(relative_error(grads[k], ref_grads[k]) for k in ref_grads)
+    grad_err = dict_relative_error(grads, ref_grads) if set(grads) == set(ref_grads) else float("inf")
     return {
         "model": case.model,
         "case": case.name,
@@ -40,7 +40,7 @@ def compare_case(case: Case, backend: Backend, device: str = "cpu", dtype: str =
         "grad_rel_err": grad_err,
         "cost_tol": tol.cost,
         "grad_tol": tol.grad,
-        "passed": bool(cost_err <= tol.cost and grad_err <= tol.grad and set(grads) == set(ref_grads)),
+        "passed": bool(cost_err <= tol.cost and grad_err <= tol.grad),
     }
 
 
@@ -62,28 +62,27 @@ def parity_table(cases: Iterable[Case], backends: Iterable[Backend] | None = Non
     return pd.DataFrame(rows)
 
 
-def _train(backend: Backend, case: Case, device: str, dtype: str, steps: int, learning_rate: float,
+def _train(backend: Backend, case: Case, device: str, dtype: str, epochs: int, learning_rate: float,
            batch_size: int | None):
     X, Y = case.data(dtype)
     if case.model == "logistic":
-        hyper = {"learning_rate": learning_rate, "num_iterations": steps}
+        hyper = {"learning_rate": learning_rate, "num_iterations": epochs}
     else:
-        batches_per_epoch = 1 if batch_size is None else -(-case.m // batch_size)
-        hyper = {"learning_rate": learning_rate, "num_epochs": max(1, steps // batches_per_epoch),
-                 "batch_size": batch_size, "seed": case.seed}
+        hyper = {"learning_rate": learning_rate, "num_epochs": epochs, "batch_size": batch_size, "seed": case.seed}
     return backend.train(case.model, case.params(dtype), X, Y, case.spec, device, **hyper)
 
 
 def compare_training(case: Case, backend: Backend, device: str = "cpu", dtype: str = "float64",
-                     steps: int = 30, learning_rate: float = 0.1, batch_size: int | None = None,
+                     epochs: int = 30, learning_rate: float = 0.1, batch_size: int | None = None,
                      reference=None) -> dict:
-    """Train ``steps`` update steps on the backend and on the reference from the same start;
-    the largest relative error of the cost trajectory and of the final parameters."""
-    ref_params, ref_costs = reference or _train(REFERENCE, case, "cpu", dtype, steps, learning_rate, batch_size)
-    params, costs = _train(backend, case, device, dtype, steps, learning_rate, batch_size)
+    """Train for ``epochs`` epochs (iterations for logistic regression) on the backend and
+    on the reference from the same start; the relative errors of the cost trajectory and of
+    the final parameters."""
+    ref_params, ref_costs = reference or _train(REFERENCE, case, "cpu", dtype, epochs, learning_rate, batch_size)
+    params, costs = _train(backend, case, device, dtype, epochs, learning_rate, batch_size)
     tol = tolerance(dtype, device)
     costs_err = relative_error(costs, ref_costs) if len(costs) == len(ref_costs) else float("inf")
-    params_err = max(relative_error(params[k], ref_params[k]) for k in ref_params)
+    params_err = dict_relative_error(params, ref_params)
     return {
         "model": case.model,
         "case": case.name,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Tolerance", "TOLERANCES", "tolerance", "relative_error"]
+__all__ = ["Tolerance", "TOLERANCES", "tolerance", "relative_error", "dict_relative_error"]
 
 
 @dataclass(frozen=True)
@@ -59,3 +59,18 @@ def relative_error(actual, expected) -> float:
     diff = float(np.max(np.abs(a - e), initial=0.0))
     scale = float(np.max(np.abs(e), initial=0.0))
     return diff / scale if scale > 0 else diff
+
+
+def dict_relative_error(actual: dict, expected: dict) -> float:
+    """The ∞-norm relative error of a gradient (or parameter set) taken as ONE vector:
+    max over every entry of |actual - expected|, over max over every entry of |expected|.
+
+    One scale for the whole gradient, because a whole array can itself be a cancelled sum
+    (``db[L] = mean(A[L] - Y)`` near 0 when the labels balance the predictions); measured
+    against its own size, the rounding of its terms looks like a large error in float32.
+    Keys must match.
+    """
+    if set(actual) != set(expected):
+        raise ValueError(f"keys differ: actual {sorted(actual)}, expected {sorted(expected)}")
+    flat = lambda d: np.concatenate([np.ravel(np.asarray(d[k], dtype=np.float64)) for k in sorted(expected)])
+    return relative_error(flat(actual), flat(expected))

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from parity import relative_error, tolerance
+from parity import dict_relative_error, relative_error, tolerance
 from reference_numpy import ModelSpec, init_logistic_params, init_params
 
 
@@ -138,3 +138,12 @@ def test_tolerance_table_is_keyed_by_dtype_and_device():
 )
 def test_relative_error(actual, expected, error):
     assert relative_error(actual, expected) == pytest.approx(error, rel=1e-6)
+
+
+def test_gradient_error_is_norm_wise_over_the_whole_gradient():
+    expected = {"dW1": np.array([[1.0, -2.0]]), "db1": np.array([[1e-4]])}
+    actual = {"dW1": np.array([[1.0, -2.0]]), "db1": np.array([[1.2e-4]])}
+    # 2e-5 off on an entry of a gradient whose largest entry is 2: 1e-5, not 0.2.
+    assert dict_relative_error(actual, expected) == pytest.approx(1e-5)
+    with pytest.raises(ValueError, match="keys"):
+        dict_relative_error({"dW1": actual["dW1"]}, expected)

@@ -9,10 +9,10 @@ from parity import BACKENDS, compare_training, training_cases
 
 from .conftest import DTYPES, cuda_params, framework_params
 
-# batch_size per mode on m = 20 examples: one batch, 3 batches of 8, 8, 4 (last kept smaller),
-# and 20 batches of one.
-BATCH_MODES = [pytest.param(None, id="full-batch"), pytest.param(8, id="mini-batch"),
-               pytest.param(1, id="stochastic")]
+# (batch_size, epochs, update steps) per mode on m = 20 examples: one batch per epoch;
+# batches of 8, 8 and 4 (the last kept smaller); 20 batches of one.
+BATCH_MODES = [pytest.param(None, 40, 40, id="full-batch"), pytest.param(8, 14, 42, id="mini-batch"),
+               pytest.param(1, 2, 40, id="stochastic")]
 DEEP_CASES = [c for c in training_cases() if c.model == "deep"]
 LOGISTIC = next(c for c in training_cases() if c.model == "logistic")
 
@@ -24,19 +24,19 @@ def assert_same_trajectory(row):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("batch_size", BATCH_MODES)
+@pytest.mark.parametrize("batch_size, epochs, steps", BATCH_MODES)
 @pytest.mark.parametrize("case", DEEP_CASES, ids=lambda c: c.name)
 @pytest.mark.parametrize("backend", framework_params())
-def test_deep_trajectory(backend, case, batch_size, dtype):
-    row = compare_training(case, backend, "cpu", dtype, steps=40, learning_rate=0.05, batch_size=batch_size)
-    assert row["steps"] == 40
+def test_deep_trajectory(backend, case, batch_size, epochs, steps, dtype):
+    row = compare_training(case, backend, "cpu", dtype, epochs=epochs, learning_rate=0.05, batch_size=batch_size)
+    assert row["steps"] == steps
     assert_same_trajectory(row)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("backend", framework_params())
 def test_logistic_trajectory(backend, dtype):
-    row = compare_training(LOGISTIC, backend, "cpu", dtype, steps=40, learning_rate=0.1)
+    row = compare_training(LOGISTIC, backend, "cpu", dtype, epochs=40, learning_rate=0.1)
     assert row["steps"] == 40
     assert_same_trajectory(row)
 
@@ -79,8 +79,9 @@ def test_train_leaves_the_callers_arrays_alone(backend):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("batch_size", BATCH_MODES)
+@pytest.mark.parametrize("batch_size, epochs, steps", BATCH_MODES)
 @pytest.mark.parametrize("backend", cuda_params())
-def test_deep_trajectory_on_gpu(backend, batch_size, dtype):
-    row = compare_training(DEEP_CASES[0], backend, "cuda", dtype, steps=40, learning_rate=0.05, batch_size=batch_size)
+def test_deep_trajectory_on_gpu(backend, batch_size, epochs, steps, dtype):
+    row = compare_training(DEEP_CASES[0], backend, "cuda", dtype, epochs=epochs, learning_rate=0.05, batch_size=batch_size)
+    assert row["steps"] == steps
     assert_same_trajectory(row)

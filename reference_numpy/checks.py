@@ -121,7 +121,7 @@ def _check_param(params: dict, key: str, shape: tuple, dtype: np.dtype) -> np.nd
     if arr.shape != shape:
         raise ValueError(f"params[{key!r}] must have shape {shape}; got {arr.shape}")
     if arr.dtype != dtype:
-        raise TypeError(f"params[{key!r}] has dtype {arr.dtype} but X is {dtype}; use one dtype")
+        raise TypeError(f"params[{key!r}] has dtype {arr.dtype}, expected {dtype} (the dtype of X)")
     _check_finite(arr, f"params[{key!r}]")
     return arr.copy()
 

@@ -44,8 +44,11 @@ class LogisticRegression(nn.Module):
         (default: w's). The module holds copies: training it leaves ``params`` alone."""
         w = params.get("w") if isinstance(params, dict) else None
         n_x = np.shape(w)[0] if np.ndim(w) == 2 else 1  # a bad w is named by the check below
-        dtype = check_dtype(getattr(w, "dtype", np.float64) if dtype is None else dtype, "dtype")
-        return cls._from_checked(check_logistic_params(params, n_x, dtype), resolve_device(device))
+        own_dtype = check_dtype(getattr(w, "dtype", np.float64), "params['w'].dtype")
+        params = check_logistic_params(params, n_x, own_dtype)
+        if dtype is not None:
+            params["w"] = params["w"].astype(check_dtype(dtype, "dtype"))
+        return cls._from_checked(params, resolve_device(device))
 
     @classmethod
     def _from_checked(cls, params: dict, device: torch.device) -> LogisticRegression:
