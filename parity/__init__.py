@@ -5,12 +5,16 @@
 """
 
 from .cases import Case, builtin_cases, make_data, training_cases
+from .data import BUILTIN_DATASETS, Dataset, load_dataset
 from .compare import compare_case, compare_training, parity_table
 from .registry import BACKENDS, MODELS, Backend, available_backends, cuda_unavailable_reason, get_backend
 from .tolerance import TOLERANCES, Tolerance, dict_relative_error, relative_error, tolerance
 
 __all__ = [
     "BACKENDS",
+    "BUILTIN_DATASETS",
+    "Dataset",
+    "load_dataset",
     "MODELS",
     "Backend",
     "Case",

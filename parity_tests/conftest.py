@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
-import pytest
-from hypothesis import HealthCheck, settings
+# Two pytest workers share two cores: one thread each. Oversubscribed, torch's OpenMP
+# threads spin against each other and a 5 µs op takes milliseconds. Set before any test
+# imports torch (this file imports no framework).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from parity import BACKENDS, cuda_unavailable_reason
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+from parity import BACKENDS, cuda_unavailable_reason  # noqa: E402
 
 settings.register_profile(
     "parity",
