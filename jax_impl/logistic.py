@@ -21,7 +21,7 @@ from .activations import sigmoid
 from .convert import params_to_device, precision, resolve_device, to_device, to_numpy
 from .losses import compute_cost
 
-__all__ = ["forward", "loss", "propagate", "cost_and_grads", "train", "predict_proba", "predict"]
+__all__ = ["forward", "loss", "propagate", "train_step", "cost_and_grads", "train", "predict_proba", "predict"]
 
 
 def forward(params: dict, X: jax.Array) -> jax.Array:
@@ -39,7 +39,11 @@ propagate = jax.jit(jax.value_and_grad(loss))
 
 
 @jax.jit
-def _step(params, X, Y, learning_rate):
+def train_step(params: dict, X: jax.Array, Y: jax.Array, learning_rate) -> tuple[dict, jax.Array]:
+    """One gradient-descent step on device arrays -> (new params, J before the update).
+
+    Jitted at module level: compiled once per shape and dtype and reused by every ``train``
+    call; the learning rate is traced, so a new rate reuses it too."""
     cost, grads = propagate(params, X, Y)
     new_params = jax.tree_util.tree_map(lambda p, g: p - learning_rate * g, params, grads)
     return new_params, cost
@@ -78,7 +82,7 @@ def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int 
         costs = []
         # Costs stay on the device; dispatch is asynchronous, so the loop never waits on it.
         for _ in range(num_iterations):
-            params, cost = _step(params, X, Y, lr)
+            params, cost = train_step(params, X, Y, lr)
             costs.append(cost)
         costs = to_numpy(jnp.stack(costs)).tolist()
         return {"w": to_numpy(params["w"]), "b": float(params["b"])}, costs

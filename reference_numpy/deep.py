@@ -30,6 +30,8 @@ __all__ = [
     "linear_activation_backward",
     "model_backward",
     "update_parameters",
+    "loss",
+    "train_step",
     "cost_and_grads",
     "train",
     "predict_proba",
@@ -124,6 +126,19 @@ def _logits_and_cost(params, X, Y, spec):
     return AL, caches, compute_cost(ZL, Y, spec.loss)
 
 
+def loss(params: dict, X: np.ndarray, Y: np.ndarray, spec: ModelSpec) -> float:
+    """The forward pass and cost on checked arrays: X: (n_x, m), Y: (n[L], m) -> J."""
+    return _logits_and_cost(params, X, Y, spec)[2]
+
+
+def train_step(params: dict, X: np.ndarray, Y: np.ndarray, spec: ModelSpec, learning_rate) -> tuple[dict, float]:
+    """One gradient-descent step on checked arrays (the batch X, Y) -> (new params, J before
+    the update). The native step ``train`` repeats; ``params`` is left alone."""
+    AL, caches, cost = _logits_and_cost(params, X, Y, spec)
+    grads = model_backward(AL, Y, caches, spec)
+    return update_parameters(params, grads, learning_rate), cost
+
+
 def cost_and_grads(params: dict, X, Y, spec: ModelSpec):
     """X: (n_x, m), Y: (n[L], m), params {"W1", "b1", ...} -> (J, grads {"dW1", "db1", ...})."""
     params, X, Y = check_deep_inputs(params, X, Y, spec)
@@ -147,22 +162,16 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
     costs: list[float] = []
     if batch_size == m:
         for _ in range(num_epochs):
-            params, cost = _step(params, X, Y, spec, learning_rate)
+            params, cost = train_step(params, X, Y, spec, learning_rate)
             costs.append(cost)
         return params, costs
     bounds = batch_bounds(m, batch_size)
     for order in epoch_permutations(m, num_epochs, seed):
         for start, stop in bounds:
             idx = order[start:stop]
-            params, cost = _step(params, X[:, idx], Y[:, idx], spec, learning_rate)
+            params, cost = train_step(params, X[:, idx], Y[:, idx], spec, learning_rate)
             costs.append(cost)
     return params, costs
-
-
-def _step(params, X, Y, spec, learning_rate):
-    AL, caches, cost = _logits_and_cost(params, X, Y, spec)
-    grads = model_backward(AL, Y, caches, spec)
-    return update_parameters(params, grads, learning_rate), cost
 
 
 def predict_proba(params: dict, X, spec: ModelSpec) -> np.ndarray:

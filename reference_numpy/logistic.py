@@ -12,7 +12,7 @@ from .checks import check_logistic_inputs, check_logistic_predict_inputs, check_
 from .labels import labels_from_proba
 from .losses import compute_cost
 
-__all__ = ["forward", "propagate", "cost_and_grads", "train", "predict_proba", "predict"]
+__all__ = ["forward", "loss", "propagate", "train_step", "cost_and_grads", "train", "predict_proba", "predict"]
 
 
 def forward(w: np.ndarray, b: float, X: np.ndarray) -> np.ndarray:
@@ -34,6 +34,20 @@ def propagate(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray):
     return cost, dw, db
 
 
+def loss(params: dict, X: np.ndarray, Y: np.ndarray) -> float:
+    """The forward pass and cost on checked arrays: params {"w", "b"} (b of X's dtype) -> J."""
+    return compute_cost(forward(params["w"], params["b"], X), Y, "binary_cross_entropy")
+
+
+def train_step(params: dict, X: np.ndarray, Y: np.ndarray, learning_rate) -> tuple[dict, float]:
+    """One gradient-descent step on checked arrays: params {"w", "b"} (b of X's dtype) ->
+    (new params, J before the update). The native step ``train`` repeats."""
+    w, b = params["w"], params["b"]
+    cost, dw, db = propagate(w, b, X, Y)
+    lr = X.dtype.type(learning_rate)
+    return {"w": w - lr * dw, "b": b - lr * X.dtype.type(db)}, cost
+
+
 def cost_and_grads(params: dict, X, Y):
     """params {"w": (n_x, 1), "b"}, X: (n_x, m), Y: (1, m) of 0/1 -> (J, {"dw", "db"})."""
     params, X, Y = check_logistic_inputs(params, X, Y)
@@ -49,15 +63,12 @@ def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int 
     learning_rate, num_iterations, _, _ = check_train_args(
         learning_rate, num_iterations, None, 0, X.shape[1], "num_iterations"
     )
-    lr = X.dtype.type(learning_rate)
-    w, b = params["w"], X.dtype.type(params["b"])
+    params = {"w": params["w"], "b": X.dtype.type(params["b"])}
     costs: list[float] = []
     for _ in range(num_iterations):
-        cost, dw, db = propagate(w, b, X, Y)
-        w = w - lr * dw
-        b = b - lr * X.dtype.type(db)
+        params, cost = train_step(params, X, Y, learning_rate)
         costs.append(cost)
-    return {"w": w, "b": float(b)}, costs
+    return {"w": params["w"], "b": float(params["b"])}, costs
 
 
 def predict_proba(params: dict, X) -> np.ndarray:

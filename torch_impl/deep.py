@@ -31,7 +31,7 @@ from .activations import ACTIVATIONS
 from .convert import grads_to_numpy, params_to_numpy, params_to_tensors, resolve_device, to_float, to_float_list, to_numpy, to_tensor, torch_dtype
 from .losses import compute_cost
 
-__all__ = ["DeepNetwork", "cost_and_grads", "train", "predict_proba", "predict"]
+__all__ = ["DeepNetwork", "loss", "train_step", "cost_and_grads", "train", "predict_proba", "predict"]
 
 
 class DeepNetwork(nn.Module):
@@ -108,8 +108,15 @@ def _cost_and_grad_tensors(model: DeepNetwork, A0: torch.Tensor, Y: torch.Tensor
     return cost, torch.autograd.grad(cost, tuple(model.parameters()))
 
 
-def _step(model: DeepNetwork, A0: torch.Tensor, Y: torch.Tensor, learning_rate: float) -> torch.Tensor:
-    """One gradient-descent update in place; returns this step's cost, before the update."""
+def loss(model: DeepNetwork, A0: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
+    """The forward pass and cost on device tensors: A[0]: (m, n_x) rows, Y: (n[L], m) -> J."""
+    return model.cost(A0, Y)
+
+
+def train_step(model: DeepNetwork, A0: torch.Tensor, Y: torch.Tensor, learning_rate: float) -> torch.Tensor:
+    """One gradient-descent step on the batch (A[0]: (m, n_x) rows, Y: (n[L], m)), updating
+    ``model`` in place; returns this step's cost before the update, a 0-dim tensor on the
+    device (no host sync). The native step ``train`` repeats."""
     cost, grads = _cost_and_grad_tensors(model, A0, Y)
     with torch.no_grad():
         for param, grad in zip(model.parameters(), grads):
@@ -144,12 +151,12 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
     A0, Y = to_tensor(X.T, device), to_tensor(Y, device)
     m = X.shape[1]
     if batch_size == m:
-        costs = [_step(model, A0, Y, learning_rate) for _ in range(num_epochs)]
+        costs = [train_step(model, A0, Y, learning_rate) for _ in range(num_epochs)]
     else:
         orders = to_tensor(epoch_permutations(m, num_epochs, seed), device)
         bounds = batch_bounds(m, batch_size)
         costs = [
-            _step(model, A0.index_select(0, idx), Y.index_select(1, idx), learning_rate)
+            train_step(model, A0.index_select(0, idx), Y.index_select(1, idx), learning_rate)
             for order in orders
             for idx in (order[start:stop] for start, stop in bounds)
         ]

@@ -24,7 +24,7 @@ from .activations import sigmoid
 from .convert import resolve_device, to_float, to_float_list, to_numpy, to_tensor, torch_dtype
 from .losses import compute_cost
 
-__all__ = ["LogisticRegression", "propagate", "cost_and_grads", "train", "predict_proba", "predict"]
+__all__ = ["LogisticRegression", "loss", "propagate", "train_step", "cost_and_grads", "train", "predict_proba", "predict"]
 
 
 class LogisticRegression(nn.Module):
@@ -78,6 +78,21 @@ def propagate(model: LogisticRegression, A0: torch.Tensor, Y: torch.Tensor):
     return cost, dW.T, db
 
 
+def loss(model: LogisticRegression, A0: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
+    """The forward pass and cost on device tensors: A[0]: (m, n_x) rows, Y: (1, m) -> J."""
+    return compute_cost(model(A0).T, Y, "binary_cross_entropy")
+
+
+def train_step(model: LogisticRegression, A0: torch.Tensor, Y: torch.Tensor, learning_rate: float) -> torch.Tensor:
+    """One gradient-descent step, updating ``model`` in place; returns the cost before the
+    update, a 0-dim tensor on the device (no host sync). The native step ``train`` repeats."""
+    cost, dw, db = propagate(model, A0, Y)
+    with torch.no_grad():
+        model.linear.weight.sub_(dw.T, alpha=learning_rate)  # w -= α dw
+        model.linear.bias.sub_(db, alpha=learning_rate)  # b -= α db
+    return cost.detach()
+
+
 def cost_and_grads(params: dict, X, Y, device: str = "cpu"):
     """params {"w": (n_x, 1), "b"}, X: (n_x, m), Y: (1, m) of 0/1 -> (J, {"dw", "db"})."""
     params, X, Y = check_logistic_inputs(params, X, Y)
@@ -98,14 +113,7 @@ def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int 
     model = LogisticRegression._from_checked(params, device)
     # Everything moves to the device once; the loop never syncs with the host.
     A0, Y = to_tensor(X.T, device), to_tensor(Y, device)
-    weight, bias = model.linear.weight, model.linear.bias
-    costs = []
-    for _ in range(num_iterations):
-        cost, dw, db = propagate(model, A0, Y)
-        with torch.no_grad():
-            weight.sub_(dw.T, alpha=learning_rate)  # w -= α dw
-            bias.sub_(db, alpha=learning_rate)  # b -= α db
-        costs.append(cost.detach())
+    costs = [train_step(model, A0, Y, learning_rate) for _ in range(num_iterations)]
     return model.to_params(), to_float_list(torch.stack(costs))
 
 
