@@ -5,6 +5,7 @@
 """
 
 from .cases import Case, builtin_cases, make_data, training_cases
+from .estimators import NeuralNetClassifier, NeuralNetRegressor
 from .data import BUILTIN_DATASETS, Dataset, load_dataset
 from .compare import compare_case, compare_training, parity_table
 from .registry import BACKENDS, MODELS, Backend, available_backends, cuda_unavailable_reason, get_backend
@@ -16,6 +17,8 @@ __all__ = [
     "Dataset",
     "load_dataset",
     "MODELS",
+    "NeuralNetClassifier",
+    "NeuralNetRegressor",
     "Backend",
     "Case",
     "TOLERANCES",

@@ -11,7 +11,7 @@ from .cases import Case
 from .registry import BACKENDS, Backend, available_backends
 from .tolerance import dict_relative_error, relative_error, tolerance
 
-__all__ = ["compare_case", "parity_table", "compare_training", "training_table"]
+__all__ = ["compare_case", "parity_table", "compare_training"]
 
 REFERENCE = BACKENDS["numpy"]
 

@@ -216,12 +216,6 @@ class _BaseNeuralNet(BaseEstimator):
         X = validate_data(self, X, reset=False, dtype=np.dtype(self.dtype))
         return BACKENDS[self.backend].predict_proba("deep", self.params_, X.T, self.spec_, self.device)
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        tags.input_tags.sparse = False
-        tags.non_deterministic = False
-        return tags
 
 
 @_fill_doc

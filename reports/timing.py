@@ -101,7 +101,7 @@ def standard_workloads(quick: bool = False) -> list[Workload]:
         n_x, m = NOTES_N_X, NOTES_M
         ms, widths = (64, 128, 256, 512, 1024, 2048), (8, 16, 32, 64, 128, 256)
     out = [
-        Workload(f"logistic-64x64x3" if not quick else "logistic", "logistic", (n_x, 1), m),
+        Workload("logistic-64x64x3" if not quick else "logistic", "logistic", (n_x, 1), m),
         Workload("2-layer", "deep", (n_x, 7, 1), m),
         Workload("L-layer", "deep", (n_x, 20, 7, 5, 1), m),
     ]
