@@ -1,0 +1,359 @@
+"""Build the whole report: parity, training curves, timing, the vectorisation claim,
+environment, plots, Markdown and HTML, written into one folder.
+
+The folder is replaced only once the new report is complete: every file is written into a
+temporary folder beside it, which is then renamed into place (the old report is moved aside
+first and deleted after). A failure part-way leaves the previous report as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ReportError", "ReportResult", "DataCase", "build_report", "resolve_dataset", "QUICK_CASES",
+           "TRAINING_COLUMNS", "TIMING_EXTRA_COLUMNS"]
+
+# The parity cases of a --quick report: one per model, output and a saturated one.
+QUICK_CASES = ("logistic-random", "hidden-relu", "out-softmax", "out-linear-squared", "saturated-sigmoid")
+TRAINING_COLUMNS = ("model", "case", "backend", "device", "dtype", "batch_size", "learning_rate", "step",
+                    "cost", "rel_diff_to_reference")
+TIMING_EXTRA_COLUMNS = ("layer_dims", "m", "width", "sweep")
+# Files whose presence marks a folder as an nn-parity report that may be replaced.
+_MARKERS = ("report.md", "environment.json")
+
+
+class ReportError(Exception):
+    """A problem with the request (bad data, an output folder that is not a report): the
+    command prints the message and exits with code 2."""
+
+
+@dataclass
+class ReportResult:
+    """What ``build_report`` did: where, whether parity passed, and what was not run."""
+
+    out: Path
+    passed: bool
+    parity_rows: int
+    parity_failures: int
+    seconds: float
+    not_run: list[dict] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- data
+
+@dataclass(frozen=True)
+class DataCase:
+    """A parity case on a loaded data set: duck-types ``parity.Case`` (name, model, spec,
+    data(dtype), params(dtype)) for ``parity_table``.
+
+    X: (n_x, m) float64, Y: (n_y, m) float64 in the layout ``spec.output`` expects.
+    """
+
+    name: str
+    spec: object
+    X: np.ndarray
+    Y: np.ndarray
+    init: str = "xavier"
+    seed: int = 0
+    model: str = "deep"
+
+    def data(self, dtype="float64"):
+        return self.X.astype(dtype), self.Y.astype(dtype)
+
+    def params(self, dtype="float64"):
+        from reference_numpy import init_params
+
+        return init_params(self.spec, self.seed, self.init, dtype=dtype)
+
+
+@dataclass(frozen=True)
+class _Data:
+    name: str
+    description: str
+    X: np.ndarray
+    Y: np.ndarray
+    output: str
+    spec: object
+    learning_rate: float
+    spec_note: str
+
+
+def resolve_dataset(data: str | os.PathLike | None) -> _Data:
+    """The report's data (``--data``; default the notes' flower) and the deep model fitted
+    to it. Raises ``ReportError`` with the loader's message for bad data."""
+    from reference_numpy import ModelSpec
+
+    try:
+        from parity.data import load_dataset
+    except ImportError:  # parity.data is optional in older checkouts: fall back to seeded data
+        if data is not None:
+            raise ReportError("--data needs parity.data, which this installation lacks") from None
+        from parity.cases import make_data
+
+        X, Y = make_data("sigmoid", 2, 1, 400, seed=1)
+        spec = ModelSpec((2, 4, 1), "tanh", "sigmoid")
+        return _Data("random-binary", "seeded standard-normal X (2, 400), random 0/1 labels", X, Y, "sigmoid",
+                     spec, 1.2, "(2, 4, 1), tanh hidden units, sigmoid output")
+    try:
+        ds = load_dataset("flower" if data is None else (str(data) if isinstance(data, Path) else data))
+    except (ValueError, TypeError, OSError, ImportError) as exc:
+        raise ReportError(f"cannot use --data {str(data)!r}: {exc}") from None
+    if ds.name == "flower":
+        # The notes' planar model: 4 tanh hidden units, learning rate 1.2.
+        spec = ModelSpec((ds.n_x, 4, ds.n_y), "tanh", "sigmoid")
+        lr, note = 1.2, "(2, 4, 1) with tanh hidden units, as the notes' planar-data model; learning rate 1.2"
+    else:
+        spec = ModelSpec((ds.n_x, 8, 4, ds.n_y), "tanh", ds.output)
+        lr = 0.05 if ds.output == "linear" else 0.3
+        note = (f"({ds.n_x}, 8, 4, {ds.n_y}): two tanh hidden layers fitted to the data's shape, "
+                f"{ds.output} output; learning rate {lr}")
+    return _Data(ds.name, ds.description, ds.X, ds.Y, ds.output, spec, lr, note)
+
+
+# --------------------------------------------------------------------------- what runs where
+
+def _plan(devices, backends):
+    """(backend, device) pairs that run here, and the ones requested but not run, with why."""
+    from parity import cuda_unavailable_reason
+
+    run, not_run = [], []
+    for backend in backends:
+        for device in devices:
+            if not backend.available():
+                not_run.append({"backend": backend.name, "device": device, "reason": backend.unavailable_reason()})
+            elif device in backend.devices():
+                run.append((backend, device))
+            elif backend.framework is None:
+                not_run.append({"backend": backend.name, "device": device,
+                                "reason": "NumPy is the CPU reference: it has no GPU path"})
+            else:
+                not_run.append({"backend": backend.name, "device": device,
+                                "reason": cuda_unavailable_reason(backend.framework)})
+    return run, not_run
+
+
+# --------------------------------------------------------------------------- sections
+
+def _parity(data: _Data, quick: bool, devices, dtypes, bar) -> pd.DataFrame:
+    from parity import builtin_cases, parity_table
+
+    cases = builtin_cases()
+    if quick:
+        cases = [c for c in cases if c.name in QUICK_CASES]
+    # Cap a user's data set: parity is about the arithmetic, not the size.
+    m = min(data.X.shape[1], 5000)
+    cases.append(DataCase(f"data-{data.name}", data.spec, data.X[:, :m], data.Y[:, :m]))
+    bar.set_description("parity")
+    return parity_table(cases, devices=devices, dtypes=dtypes, progress=bar)
+
+
+def _training(data: _Data, steps: int, pairs, dtypes, bar) -> pd.DataFrame:
+    from parity import BACKENDS
+    from reference_numpy import init_params
+
+    m = data.X.shape[1]
+    batch_size = None if m <= 2048 else 256
+    per_epoch = 1 if batch_size is None else math.ceil(m / batch_size)
+    epochs = max(1, math.ceil(steps / per_epoch))
+    # The NumPy reference always runs (on the CPU): the other curves are measured against it.
+    pairs = [(BACKENDS["numpy"], "cpu")] + [(b, d) for b, d in pairs if b.name != "numpy"]
+    frames = []
+    bar.set_description("training")
+    for dtype in dtypes:
+        X, Y = data.X.astype(dtype), data.Y.astype(dtype)
+        reference = None
+        for backend, device in pairs:
+            _, costs = backend.train("deep", init_params(data.spec, 0, "xavier", dtype=dtype), X, Y, data.spec,
+                                     device, learning_rate=data.learning_rate, num_epochs=epochs,
+                                     batch_size=batch_size, seed=0)
+            costs = np.asarray(costs, dtype=np.float64)
+            if reference is None:
+                reference = costs
+            diff = np.abs(costs - reference) / np.maximum(np.abs(reference), np.finfo(np.float64).tiny)
+            frames.append(pd.DataFrame({
+                "model": "deep", "case": f"{data.name} {data.spec.layer_dims}", "backend": backend.name,
+                "device": device, "dtype": dtype, "batch_size": batch_size or m,
+                "learning_rate": data.learning_rate, "step": np.arange(1, len(costs) + 1), "cost": costs,
+                "rel_diff_to_reference": diff,
+            }))
+            bar.update(1)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _timing(quick: bool, pairs, devices, dtypes, repeats: int, bar):
+    from .limits import measure_limits
+    from .timing import standard_workloads, time_workload
+
+    workloads = standard_workloads(quick)
+    rows, limits_rows = [], []
+    for device in devices:
+        device_pairs = [(b, d) for b, d in pairs if d == device]
+        if not device_pairs:
+            continue
+        for dtype in dtypes:
+            bar.set_description(f"limits {device} {dtype}")
+            limits = measure_limits(device, dtype, quick=quick)
+            limits_rows.append({"device": device, "dtype": dtype,
+                                "matmul_gflops": limits.matmul_flops_per_s / 1e9,
+                                "bandwidth_gb_s": limits.bandwidth_bytes_per_s / 1e9})
+            for workload in workloads:
+                for backend, _ in device_pairs:
+                    bar.set_description(f"timing {workload.name} {backend.name} {device} {dtype}")
+                    for row in time_workload(workload, backend.name, device, dtype, repeats=repeats, limits=limits):
+                        row.update({
+                            "layer_dims": "x".join(map(str, workload.layer_dims)), "m": workload.m,
+                            "width": workload.layer_dims[1] if workload.model == "deep" else None,
+                            "sweep": workload.sweep,
+                        })
+                        rows.append(row)
+                    bar.update(1)
+    return pd.DataFrame(rows), pd.DataFrame(limits_rows), workloads
+
+
+# --------------------------------------------------------------------------- writing
+
+def _check_out(out: Path) -> None:
+    if out.exists():
+        if not out.is_dir():
+            raise ReportError(f"--out {str(out)!r} exists and is not a folder")
+        if any(out.iterdir()) and not all((out / name).exists() for name in _MARKERS):
+            # Never delete a folder that is not ours: --out . would otherwise wipe a checkout.
+            raise ReportError(f"refusing to replace {str(out)!r}: it is not empty and holds no nn-parity report "
+                              f"({' and '.join(_MARKERS)}); choose another --out")
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    """Rename the finished ``tmp`` to ``out``; a previous ``out`` is moved aside, then deleted."""
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
+        out.rename(old)
+    try:
+        tmp.rename(out)
+    except BaseException:
+        if old is not None:
+            old.rename(out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_report(out: str | os.PathLike, *, quick: bool = False, devices=("cpu", "cuda"),
+                 dtypes=("float64", "float32"), data=None, repeats: int | None = None,
+                 progress: bool = True) -> ReportResult:
+    """Run every section and write the report into ``out`` (replacing an earlier report
+    there only on success). Raises ``ReportError`` for bad data or a foreign ``out``."""
+    from tqdm.auto import tqdm
+
+    from .timing import configure_threads, standard_workloads
+
+    started = time.perf_counter()
+    out = Path(out)
+    _check_out(out)
+    # Threads first: XLA sizes its pool when JAX starts, which the parity section does.
+    threads = configure_threads()
+    dataset = resolve_dataset(data)
+
+    from parity import available_backends
+    from parity.registry import BACKENDS
+
+    devices, dtypes = tuple(devices), tuple(dtypes)
+    pairs, not_run = _plan(devices, BACKENDS.values())
+    repeats = repeats or (3 if quick else 20)
+    steps = 40 if quick else 300
+    n_cases = (len(QUICK_CASES) if quick else _n_builtin_cases()) + 1
+    n_train = len(dtypes) * (1 + sum(1 for b, _ in pairs if b.name != "numpy"))
+    n_timing = len(standard_workloads(quick)) * len(pairs) * len(dtypes)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        with tqdm(total=n_cases * len(dtypes) + n_train + n_timing + 2, unit="task", file=sys.stderr,
+                  disable=not progress, dynamic_ncols=True) as bar:
+            # The vectorisation claim first, before torch and JAX have started thread pools that
+            # would compete with NumPy's BLAS for the cores (the notes measure NumPy alone).
+            bar.set_description("vectorisation")
+            from .vectorisation import measure_vectorisation
+
+            vectorisation = measure_vectorisation(quick)
+            bar.update(1)
+            parity = _parity(dataset, quick, list(devices), dtypes, bar)
+            training = _training(dataset, steps, pairs, dtypes, bar)
+            timing, limits, workloads = _timing(quick, pairs, devices, dtypes, repeats, bar)
+            bar.set_description("environment, plots, report")
+            from .environment import collect_environment
+
+            environment = collect_environment(threads)
+            result = _write(tmp, parity=parity, training=training, timing=timing, limits=limits,
+                            vectorisation=vectorisation, environment=environment, not_run=not_run,
+                            dataset=dataset, quick=quick, devices=devices, dtypes=dtypes, repeats=repeats,
+                            started=started, available=[b.name for b in available_backends()])
+            bar.update(1)
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a report is not
+        _swap_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    result.out = out
+    return result
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _n_builtin_cases() -> int:
+    from parity import builtin_cases
+
+    return len(builtin_cases())
+
+
+def _write(tmp: Path, *, parity, training, timing, limits, vectorisation, environment, not_run, dataset,
+           quick, devices, dtypes, repeats, started, available) -> ReportResult:
+    from . import plots
+    from .render import render_html, render_markdown, report_blocks
+
+    parity_columns = ["model", "case", "backend", "device", "dtype", "cost", "cost_rel_err", "grad_rel_err",
+                      "cost_tol", "grad_tol", "passed"]
+    (parity if not parity.empty else pd.DataFrame(columns=parity_columns)).to_csv(tmp / "parity.csv", index=False)
+    timing_columns = ["model", "workload", "backend", "device", "dtype", "phase", "median_s", "iqr_s",
+                      "repeats", "flops", "bytes", "gflops", "limit_s", "ratio_to_limit", "threads",
+                      *TIMING_EXTRA_COLUMNS]
+    (timing if not timing.empty else pd.DataFrame(columns=timing_columns)).to_csv(tmp / "timing.csv", index=False)
+    training.to_csv(tmp / "training.csv", index=False)
+    vectorisation.to_csv(tmp / "vectorisation.csv", index=False)
+    environment["report"] = {"quick": quick, "devices": list(devices), "dtypes": list(dtypes),
+                             "timing_repeats": repeats, "data": dataset.name, "not_run": not_run}
+    (tmp / "environment.json").write_text(json.dumps(environment, indent=2, default=str) + "\n")
+
+    images = {
+        "training": plots.plot_training(training, tmp),
+        "step": plots.plot_step_times(timing, tmp) if not timing.empty else None,
+        "sweep_m": plots.plot_sweep(timing, "m", tmp),
+        "sweep_width": plots.plot_sweep(timing, "width", tmp),
+    }
+    failures = int((~parity["passed"]).sum()) if not parity.empty else 0
+    seconds = time.perf_counter() - started
+    blocks = report_blocks(parity=parity, training=training, timing=timing, limits=limits,
+                           vectorisation=vectorisation, environment=environment, not_run=not_run,
+                           dataset=dataset, quick=quick, devices=devices, dtypes=dtypes, repeats=repeats,
+                           images={k: (p.name if p else None) for k, p in images.items()},
+                           seconds=seconds, available=available)
+    (tmp / "report.md").write_text(render_markdown(blocks))
+    (tmp / "report.html").write_text(render_html(blocks, tmp, "nn-parity report"))
+    return ReportResult(out=tmp, passed=failures == 0, parity_rows=len(parity), parity_failures=failures,
+                        seconds=seconds, not_run=not_run, files=sorted(p.name for p in tmp.iterdir()))
