@@ -206,7 +206,7 @@ def report_blocks(*, parity, training, timing, limits, vectorisation, environmen
         blocks.append(("p", "No timing rows were run on the requested devices."))
     else:
         blocks.append(("p", f"Each backend's native path (NumPy by hand, a torch `nn.Module` with autograd and an "
-                            f"optimizer step, a jitted JAX step) on fixed data. Phases: `compile` is the first "
+                            f"in-place update, a jitted JAX step) on fixed data. Phases: `compile` is the first "
                             f"call (tracing/jit, one measurement), `forward` the cost, `step` forward + backward "
                             f"+ update. Median and IQR over {repeats} repeats after warm-up. GFLOP/s from counted "
                             f"FLOPs; `ratio_to_limit` is the measured time over the best time this machine's "
