@@ -218,3 +218,15 @@ def test_parity_failure_gives_exit_code_1(tmp_path, monkeypatch):
     # float64 on the CPU only: the smallest report that has parity rows.
     assert main([*QUICK, "--device", "cpu", "--dtype", "float64", "--out", str(out)]) == 1
     assert "**FAIL**: 1 of" in (out / "report.md").read_text()
+
+
+@pytest.mark.parametrize("argv", [["report", "--quick", "--help"], ["--quick", "--help"]], ids=["subcommand", "bare"])
+def test_python_dash_m_reports_is_the_report_command(argv):
+    # ``python -m reports [flags]`` means ``nn-parity report [flags]``: the flags reach the
+    # report's parser, whose help (not the top-level one) lists --data.
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "reports", *argv], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "--data FILE_OR_NAME" in done.stdout
