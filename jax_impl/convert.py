@@ -44,9 +44,10 @@ def resolve_device(device) -> jax.Device:
 
 @contextlib.contextmanager
 def precision(dtype):
-    """Compute in ``dtype`` (float32 or float64) inside the block, without touching the
-    caller's global ``jax_enable_x64``."""
-    with jax.enable_x64(np.dtype(dtype) == np.float64):
+    """Compute in true ``dtype`` (float32 or float64) inside the block, without touching the
+    caller's global settings: ``jax_enable_x64`` for float64, and matmul precision
+    ``"highest"``, since JAX's default float32 products on recent NVIDIA GPUs are TF32."""
+    with jax.enable_x64(np.dtype(dtype) == np.float64), jax.default_matmul_precision("highest"):
         yield
 
 

@@ -147,3 +147,53 @@ def test_gradient_error_is_norm_wise_over_the_whole_gradient():
     assert dict_relative_error(actual, expected) == pytest.approx(1e-5)
     with pytest.raises(ValueError, match="keys"):
         dict_relative_error({"dW1": actual["dW1"]}, expected)
+
+
+def _torch_settings():
+    import torch
+
+    return torch.get_float32_matmul_precision(), torch.backends.cudnn.allow_tf32
+
+
+def _jax_settings():
+    import jax
+
+    return jax.config.jax_default_matmul_precision, jax.config.jax_enable_x64
+
+
+@pytest.mark.parametrize("framework", ["torch", "jax"])
+def test_precision_is_full_inside_a_call_and_the_callers_afterwards(framework, monkeypatch):
+    # float32 products must be IEEE float32 (no TF32 on GPUs) whatever the caller chose
+    # globally, and the caller's choice must survive the call.
+    import importlib
+
+    convert = importlib.import_module(f"{framework}_impl.convert")
+    deep = importlib.import_module(f"{framework}_impl.deep")
+    if framework == "torch":
+        import torch
+
+        monkeypatch.setattr(torch.backends.cudnn, "allow_tf32", True)
+        before = torch.get_float32_matmul_precision()
+        torch.set_float32_matmul_precision("medium")
+        settings, inside_expected = _torch_settings, ("highest", False)
+    else:
+        import jax
+
+        before = jax.config.jax_default_matmul_precision
+        jax.config.update("jax_default_matmul_precision", "bfloat16")
+        settings, inside_expected = _jax_settings, ("highest", False)
+    try:
+        outside = settings()
+        with convert.precision(np.float32):
+            assert settings() == inside_expected
+        assert settings() == outside
+        spec = ModelSpec((3, 2, 1))
+        X = np.ones((3, 4), dtype=np.float32)
+        Y = np.array([[0, 1, 0, 1]], dtype=np.float32)
+        deep.cost_and_grads(init_params(spec, 0, dtype="float32"), X, Y, spec)
+        assert settings() == outside
+    finally:
+        if framework == "torch":
+            torch.set_float32_matmul_precision(before)
+        else:
+            jax.config.update("jax_default_matmul_precision", before)

@@ -72,8 +72,11 @@ def linear_backward(dZ: np.ndarray, cache, need_dA_prev: bool = True):
     """
     A_prev, W, _ = cache
     m = A_prev.shape[1]
-    dW = (dZ @ A_prev.T) / m
-    db = dZ.sum(axis=1, keepdims=True) / m
+    # (1/m) dZ A[l-1]ᵀ with the 1/m applied to the small dZ, (n[l], m), rather than to the
+    # product, (n[l], n[l-1]): for layer 1 that spares a pass over an array as big as W[1].
+    dZ_mean = dZ / m
+    dW = dZ_mean @ A_prev.T
+    db = dZ_mean.sum(axis=1, keepdims=True)
     dA_prev = W.T @ dZ if need_dA_prev else None
     return dA_prev, dW, db
 

@@ -7,6 +7,7 @@ arrays or Python floats. The dtype is kept both ways (float32 stays float32).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 
 import numpy as np
@@ -16,6 +17,7 @@ from reference_numpy.checks import check_device_name
 
 __all__ = [
     "resolve_device",
+    "precision",
     "torch_dtype",
     "to_tensor",
     "params_to_tensors",
@@ -33,6 +35,22 @@ def resolve_device(device) -> torch.device:
     if name == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device {device!r} was asked for, but torch sees no CUDA device here; use device='cpu'")
     return torch.device(name)
+
+
+@contextlib.contextmanager
+def precision(dtype):
+    """Compute in true ``dtype`` inside the block: float32 products in IEEE float32, never
+    TF32 on a GPU, whatever the caller set globally (``torch.set_float32_matmul_precision``,
+    ``cudnn.allow_tf32``); both are put back afterwards. float64 is unaffected by either.
+    """
+    matmul, cudnn = torch.get_float32_matmul_precision(), torch.backends.cudnn.allow_tf32
+    torch.set_float32_matmul_precision("highest")
+    torch.backends.cudnn.allow_tf32 = False
+    try:
+        yield
+    finally:
+        torch.set_float32_matmul_precision(matmul)
+        torch.backends.cudnn.allow_tf32 = cudnn
 
 
 def torch_dtype(dtype) -> torch.dtype:

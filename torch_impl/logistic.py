@@ -21,7 +21,7 @@ from reference_numpy.checks import (
 from reference_numpy.labels import labels_from_proba
 
 from .activations import sigmoid
-from .convert import resolve_device, to_float, to_float_list, to_numpy, to_tensor, torch_dtype
+from .convert import precision, resolve_device, to_float, to_float_list, to_numpy, to_tensor, torch_dtype
 from .losses import compute_cost
 
 __all__ = ["LogisticRegression", "loss", "propagate", "train_step", "cost_and_grads", "train", "predict_proba", "predict"]
@@ -97,9 +97,10 @@ def cost_and_grads(params: dict, X, Y, device: str = "cpu"):
     """params {"w": (n_x, 1), "b"}, X: (n_x, m), Y: (1, m) of 0/1 -> (J, {"dw", "db"})."""
     params, X, Y = check_logistic_inputs(params, X, Y)
     device = resolve_device(device)
-    model = LogisticRegression._from_checked(params, device)
-    cost, dw, db = propagate(model, to_tensor(X.T, device), to_tensor(Y, device))
-    return to_float(cost), {"dw": to_numpy(dw), "db": to_float(db)}
+    with precision(X.dtype):
+        model = LogisticRegression._from_checked(params, device)
+        cost, dw, db = propagate(model, to_tensor(X.T, device), to_tensor(Y, device))
+        return to_float(cost), {"dw": to_numpy(dw), "db": to_float(db)}
 
 
 def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int = 2000, device: str = "cpu"):
@@ -110,20 +111,22 @@ def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int 
         learning_rate, num_iterations, None, 0, X.shape[1], "num_iterations"
     )
     device = resolve_device(device)
-    model = LogisticRegression._from_checked(params, device)
-    # Everything moves to the device once; the loop never syncs with the host.
-    A0, Y = to_tensor(X.T, device), to_tensor(Y, device)
-    costs = [train_step(model, A0, Y, learning_rate) for _ in range(num_iterations)]
-    return model.to_params(), to_float_list(torch.stack(costs))
+    with precision(X.dtype):
+        model = LogisticRegression._from_checked(params, device)
+        # Everything moves to the device once; the loop never syncs with the host.
+        A0, Y = to_tensor(X.T, device), to_tensor(Y, device)
+        costs = [train_step(model, A0, Y, learning_rate) for _ in range(num_iterations)]
+        return model.to_params(), to_float_list(torch.stack(costs))
 
 
 def predict_proba(params: dict, X, device: str = "cpu") -> np.ndarray:
     """X: (n_x, m) -> ŷ = σ(wᵀX + b): (1, m)."""
     params, X = check_logistic_predict_inputs(params, X)
     device = resolve_device(device)
-    model = LogisticRegression._from_checked(params, device)
-    with torch.no_grad():
-        return to_numpy(sigmoid(model(to_tensor(X.T, device)).T))
+    with precision(X.dtype):
+        model = LogisticRegression._from_checked(params, device)
+        with torch.no_grad():
+            return to_numpy(sigmoid(model(to_tensor(X.T, device)).T))
 
 
 def predict(params: dict, X, device: str = "cpu") -> np.ndarray:
