@@ -211,7 +211,8 @@ def report_blocks(*, parity, training, timing, limits, vectorisation, environmen
                             f"+ update. Median and IQR over {repeats} repeats after warm-up. GFLOP/s from counted "
                             f"FLOPs; `ratio_to_limit` is the measured time over the best time this machine's "
                             f"matmul rate and memory bandwidth (measured in this run, below) allow: 1 is the "
-                            f"limit, larger is slower. Threads: {environment.get('threads', {}).get('threads')}."))
+                            f"limit, larger is slower; below 1, the workload's data stayed in the CPU's cache between repeats, "
+                            f"which is faster than the memory bandwidth measured on a large copy. Threads: {environment.get('threads', {}).get('threads')}."))
         lim = limits.copy()
         blocks.append(("table", lim))
         medians, rates = _timing_tables(timing)
