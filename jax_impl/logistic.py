@@ -73,7 +73,7 @@ def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int 
     before that iteration's update. Returns (new params, costs)."""
     params, X, Y = check_logistic_inputs(params, X, Y)
     learning_rate, num_iterations, _, _ = check_train_args(
-        learning_rate, num_iterations, None, 0, X.shape[1], "num_iterations"
+        learning_rate, num_iterations, None, 0, X, "num_iterations"
     )
     device = resolve_device(device)
     with precision(X.dtype):

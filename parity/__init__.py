@@ -9,10 +9,11 @@ from .estimators import NeuralNetClassifier, NeuralNetRegressor
 from .data import BUILTIN_DATASETS, Dataset, load_dataset
 from .compare import compare_case, compare_training, parity_table
 from .registry import BACKENDS, MODELS, Backend, available_backends, cuda_unavailable_reason, get_backend
-from .tolerance import TOLERANCES, Tolerance, dict_relative_error, relative_error, tolerance
+from .tolerance import GRAD_SCALE_FLOOR, TOLERANCES, Tolerance, dict_relative_error, relative_error, tolerance
 
 __all__ = [
     "BACKENDS",
+    "GRAD_SCALE_FLOOR",
     "BUILTIN_DATASETS",
     "Dataset",
     "load_dataset",

@@ -228,9 +228,11 @@ def _flower() -> Dataset:
 
 
 def _standardise(X: np.ndarray) -> np.ndarray:
-    """X: (n_x, m) -> each feature (row) to mean 0, standard deviation 1 over the m examples."""
-    std = X.std(axis=1, keepdims=True)
-    return (X - X.mean(axis=1, keepdims=True)) / np.where(std > 0, std, 1.0)
+    """X: (n_x, m) -> each feature (row) to mean 0, standard deviation 1 over the m examples
+    (scikit-learn's ``scale``, which works on columns, applied to the transpose)."""
+    from sklearn.preprocessing import scale
+
+    return np.ascontiguousarray(scale(X.T).T)
 
 
 def _breast_cancer() -> Dataset:

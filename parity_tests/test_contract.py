@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from parity import dict_relative_error, relative_error, tolerance
+from parity import GRAD_SCALE_FLOOR, dict_relative_error, relative_error, tolerance
 from reference_numpy import ModelSpec, init_logistic_params, init_params
 
 
@@ -197,3 +197,39 @@ def test_precision_is_full_inside_a_call_and_the_callers_afterwards(framework, m
             torch.set_float32_matmul_precision(before)
         else:
             jax.config.update("jax_default_matmul_precision", before)
+
+
+def test_init_logistic_params_refuses_a_non_integer_with_type_error():
+    with pytest.raises(TypeError, match="n_x"):
+        init_logistic_params("3")
+
+
+def test_gradient_errors_are_measured_against_a_scale_of_at_least_one():
+    tiny = {"dW1": np.array([[1e-3]])}
+    off = {"dW1": np.array([[1e-3 + 4e-8]])}  # float32 rounding of O(1) terms
+    assert dict_relative_error(off, tiny, GRAD_SCALE_FLOOR) == pytest.approx(4e-8)
+    assert dict_relative_error(off, tiny) == pytest.approx(4e-5)  # without the floor
+    wrong = {"dW1": np.array([[2e-3]])}  # a real error still fails the float32 bound
+    assert dict_relative_error(wrong, tiny, GRAD_SCALE_FLOOR) > tolerance("float32").grad
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_torch_modules_round_trip_the_contracts_params(dtype):
+    # The native form: nn.Linear weight = W[l], bias = b[l]; to_params gives back new arrays.
+    import torch
+
+    from torch_impl import DeepNetwork, LogisticRegression
+
+    spec = ModelSpec((4, 3, 2), output="softmax")
+    params = init_params(spec, 5, "he", dtype=dtype)
+    net = DeepNetwork.from_params(params, spec)
+    assert isinstance(net.layers[0], torch.nn.Linear)
+    np.testing.assert_array_equal(net.layers[0].weight.detach().numpy(), params["W1"])
+    back = net.to_params()
+    for key in params:
+        np.testing.assert_array_equal(back[key], params[key])
+        assert back[key].dtype == np.dtype(dtype) and not np.shares_memory(back[key], params[key])
+    lp = init_logistic_params(4, 2, "xavier", dtype=dtype) | {"b": 0.25}
+    back = LogisticRegression.from_params(lp).to_params()
+    np.testing.assert_array_equal(back["w"], lp["w"])
+    assert back["b"] == 0.25 and type(back["b"]) is float

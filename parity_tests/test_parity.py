@@ -83,8 +83,48 @@ def test_harness_detects_a_wrong_gradient(monkeypatch):
     assert not row["passed"] and row["grad_rel_err"] > 1e-9
 
 
+def test_harness_detects_a_wrong_small_gradient_array(monkeypatch):
+    # The error is measured over the whole gradient, so check that a bug confined to a
+    # smaller array still shows: db1 off by a tenth of itself.
+    import reference_numpy.deep as ref_deep
+
+    real = ref_deep.model_backward
+
+    def perturbed(*args, **kwargs):
+        grads = real(*args, **kwargs)
+        grads["db1"] = grads["db1"] * 1.1
+        return grads
+
+    case = Case("detect-small", m=6)
+    reference = BACKENDS["numpy"].cost_and_grads("deep", case.params(), *case.data(), case.spec)
+    ref_grads = reference[1]
+    assert np.abs(ref_grads["db1"]).max() < 0.5 * max(np.abs(g).max() for g in ref_grads.values())
+    monkeypatch.setattr(ref_deep, "model_backward", perturbed)
+    row = compare_case(case, BACKENDS["numpy"], reference=reference)
+    assert row["grad_rel_err"] > 1e-5 and not row["passed"]  # above even the float32 bound
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("case", builtin_cases(), ids=lambda c: c.name)
 @pytest.mark.parametrize("backend", cuda_params())
 def test_builtin_case_on_gpu(backend, case, dtype):
     assert_parity(compare_case(case, backend, "cuda", dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("backend", [pytest.param(BACKENDS[n], id=n) for n in BACKENDS])
+def test_dtype_is_kept(backend, dtype):
+    # float32 in, float32 out (the comparisons above cast to float64, so they cannot see it).
+    case = Case("dtype", layer_dims=(4, 3, 2), output="softmax", m=6)
+    X, Y = case.data(dtype)
+    cost, grads = backend.cost_and_grads("deep", case.params(dtype), X, Y, case.spec)
+    assert type(cost) is float
+    assert {g.dtype for g in grads.values()} == {np.dtype(dtype)}
+    params, costs = backend.train("deep", case.params(dtype), X, Y, case.spec, learning_rate=0.1, num_epochs=2)
+    assert {p.dtype for p in params.values()} == {np.dtype(dtype)}
+    assert all(type(c) is float for c in costs)
+    assert backend.predict_proba("deep", params, X, case.spec).dtype == np.dtype(dtype)
+    lcase = Case("dtype", model="logistic", layer_dims=(4, 1), m=6)
+    Xl, Yl = lcase.data(dtype)
+    lcost, lgrads = backend.cost_and_grads("logistic", lcase.params(dtype), Xl, Yl)
+    assert type(lcost) is float and type(lgrads["db"]) is float and lgrads["dw"].dtype == np.dtype(dtype)

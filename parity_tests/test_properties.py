@@ -47,6 +47,7 @@ def test_random_architecture_parity(name, dtype, case):
     row = compare_case(case, BACKENDS[name], "cpu", dtype)
     assert row["cost_rel_err"] <= row["cost_tol"], row
     assert row["grad_rel_err"] <= row["grad_tol"], row
+    assert row["passed"], row
 
 
 @given(case=cases())

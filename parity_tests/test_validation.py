@@ -202,3 +202,25 @@ def test_integer_data_is_accepted_as_float64(backend):
     cost_f, _ = backend.cost_and_grads("deep", init_params(SPEC, 0), np.round(X), Y, SPEC)
     cost_i, _ = backend.cost_and_grads("deep", init_params(SPEC, 0), np.round(X).astype(int), Y.astype(int), SPEC)
     assert cost_i == pytest.approx(cost_f, rel=1e-12)
+
+
+def float32_overflow_inputs():
+    """Finite in float64, inf once cast to float32: refused, never a silent inf or NaN."""
+    X, _ = good_data(LINEAR)
+    X32 = X.astype(np.float32)
+    Y = np.random.RandomState(1).randn(2, X.shape[1])
+    Y[0, 0] = 1e39
+    return X32, Y
+
+
+@pytest.mark.parametrize("backend", backend_params())
+def test_values_beyond_float32_are_refused(backend):
+    X32, Y = float32_overflow_inputs()
+    params = init_params(LINEAR, 0, dtype="float32")
+    with pytest.raises(ValueError, match="Y"):
+        backend.cost_and_grads("deep", params, X32, Y, LINEAR)
+    Yb = (np.arange(X32.shape[1]) % 2)[None, :]
+    with pytest.raises(ValueError, match="b"):
+        backend.cost_and_grads("logistic", {"w": np.zeros((3, 1), np.float32), "b": 1e39}, X32, Yb)
+    with pytest.raises(ValueError, match="learning_rate"):
+        backend.train("deep", params, X32, np.zeros((2, X32.shape[1])), LINEAR, learning_rate=1e39, num_epochs=1)

@@ -79,6 +79,14 @@ def _check_finite(arr: np.ndarray, argument: str) -> None:
         raise ValueError(f"{argument} contains NaN or inf")
 
 
+def _check_fits(arr: np.ndarray, dtype: np.dtype, argument: str) -> None:
+    """Finite values that would overflow to inf when cast to X's dtype (1e39 in float32)
+    are refused here, rather than turning into inf or NaN inside a framework."""
+    limit = np.finfo(dtype).max
+    if arr.size and np.abs(arr.astype(np.float64)).max() > limit:
+        raise ValueError(f"{argument} has values beyond the range of {np.dtype(dtype)} (the dtype of X)")
+
+
 def check_X(X, argument: str = "X") -> np.ndarray:
     """X: (n_x, m), m >= 1, finite. Floating X keeps its dtype (float32 or float64);
     integer or boolean X becomes float64. Returns an array, never a view that the
@@ -108,6 +116,7 @@ def check_Y(Y, X: np.ndarray, output: str, n_y: int, argument: str = "Y") -> np.
     if arr.shape != (n_y, m):
         raise ValueError(f"{argument} must have shape (n_y, m) = ({n_y}, {m}); got {arr.shape}")
     _check_finite(arr, argument)
+    _check_fits(arr, X.dtype, argument)
     arr = arr.astype(X.dtype)  # always a copy: the caller's Y is never touched
     if output in ("sigmoid", "softmax") and not np.isin(arr, (0, 1)).all():
         raise ValueError(f"{argument} must hold 0/1 labels for a {output} output")
@@ -153,14 +162,17 @@ def check_logistic_params(params, n_x: int, dtype: np.dtype) -> dict:
     if b_arr.size != 1:
         raise ValueError(f"params['b'] must be a scalar; got shape {b_arr.shape}")
     _check_finite(b_arr.astype(np.float64), "params['b']")
+    _check_fits(b_arr, dtype, "params['b']")
     return {"w": w, "b": float(b_arr.reshape(()))}
 
 
-def check_learning_rate(learning_rate) -> float:
+def check_learning_rate(learning_rate, dtype=np.float64) -> float:
+    """A finite learning rate > 0 that ``dtype`` can hold."""
     if isinstance(learning_rate, bool) or not isinstance(learning_rate, Real):
         raise TypeError(f"learning_rate must be a real number, got {learning_rate!r}")
     if not math.isfinite(learning_rate) or learning_rate <= 0:
         raise ValueError(f"learning_rate must be finite and > 0, got {learning_rate!r}")
+    _check_fits(np.asarray(learning_rate), dtype, "learning_rate")
     return float(learning_rate)
 
 
@@ -184,12 +196,13 @@ def check_batch_size(batch_size, m: int) -> int:
     return min(int(batch_size), m)
 
 
-def check_train_args(learning_rate, num_steps, batch_size, seed, m: int, steps_name: str = "num_epochs"):
-    """(learning_rate, num_steps, batch_size, seed), each checked; batch_size resolved to an int."""
+def check_train_args(learning_rate, num_steps, batch_size, seed, X: np.ndarray, steps_name: str = "num_epochs"):
+    """(learning_rate, num_steps, batch_size, seed), each checked against the checked X
+    (its m and dtype); batch_size resolved to an int."""
     return (
-        check_learning_rate(learning_rate),
+        check_learning_rate(learning_rate, X.dtype),
         check_count(num_steps, steps_name),
-        check_batch_size(batch_size, m),
+        check_batch_size(batch_size, X.shape[1]),
         check_seed(seed),
     )
 

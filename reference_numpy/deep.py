@@ -72,11 +72,8 @@ def linear_backward(dZ: np.ndarray, cache, need_dA_prev: bool = True):
     """
     A_prev, W, _ = cache
     m = A_prev.shape[1]
-    # (1/m) dZ A[l-1]ᵀ with the 1/m applied to the small dZ, (n[l], m), rather than to the
-    # product, (n[l], n[l-1]): for layer 1 that spares a pass over an array as big as W[1].
-    dZ_mean = dZ / m
-    dW = dZ_mean @ A_prev.T
-    db = dZ_mean.sum(axis=1, keepdims=True)
+    dW = (dZ @ A_prev.T) / m
+    db = dZ.sum(axis=1, keepdims=True) / m
     dA_prev = W.T @ dZ if need_dA_prev else None
     return dA_prev, dW, db
 
@@ -159,7 +156,7 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
     """
     params, X, Y = check_deep_inputs(params, X, Y, spec)
     learning_rate, num_epochs, batch_size, seed = check_train_args(
-        learning_rate, num_epochs, batch_size, seed, X.shape[1]
+        learning_rate, num_epochs, batch_size, seed, X
     )
     m = X.shape[1]
     costs: list[float] = []

@@ -58,8 +58,10 @@ def init_logistic_params(n_x: int, seed: int = 0, method: str = "zeros", *, dtyp
     The notes start from zeros (``initialize_with_zeros``); the other methods draw ``w``
     as ``init_params`` draws ``W1.T`` for ``layer_dims = (n_x, 1)``.
     """
-    if isinstance(n_x, bool) or not isinstance(n_x, (int, np.integer)) or n_x < 1:
-        raise ValueError(f"n_x must be a positive int, got {n_x!r}")
+    if isinstance(n_x, bool) or not isinstance(n_x, (int, np.integer)):
+        raise TypeError(f"n_x must be an int, got {n_x!r}")
+    if n_x < 1:
+        raise ValueError(f"n_x must be >= 1, got {n_x!r}")
     W1 = init_params(ModelSpec((int(n_x), 1)), seed, method, dtype=dtype)["W1"]
     return {"w": np.ascontiguousarray(W1.T), "b": 0.0}
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from parity.registry import cuda_unavailable_reason
+
 __all__ = ["MachineLimits", "measure_limits", "limit_seconds", "ratio_to_limit"]
 
 
@@ -74,12 +76,9 @@ def _numpy_rates(dtype, n, nbytes, repeats):
 def _torch_rates(device, dtype, n, nbytes, repeats):
     import torch
 
-    from torch_impl.convert import torch_dtype
+    from torch_impl.convert import precision, torch_dtype
 
     tdt = torch_dtype(dtype)
-    if device == "cuda":
-        torch.backends.cuda.matmul.allow_tf32 = False
-        torch.backends.cudnn.allow_tf32 = False
 
     def sync(*_):
         if device == "cuda":
@@ -89,7 +88,8 @@ def _torch_rates(device, dtype, n, nbytes, repeats):
     A = torch.randn(n, n, generator=g, dtype=tdt).to(device)
     B = torch.randn(n, n, generator=g, dtype=tdt).to(device)
     C = torch.empty(n, n, dtype=tdt, device=device)
-    mm = _best(lambda: torch.matmul(A, B, out=C), sync, repeats)
+    with precision(dtype):  # IEEE float32 products, as the implementations compute them
+        mm = _best(lambda: torch.matmul(A, B, out=C), sync, repeats)
     src = torch.ones(nbytes // np.dtype(dtype).itemsize, dtype=tdt, device=device)
     dst = torch.empty_like(src)
     cp = _best(lambda: dst.copy_(src), sync, repeats)
@@ -102,7 +102,7 @@ def _jax_rate(device, dtype, n, repeats):
     from jax_impl.convert import precision, resolve_device
 
     dev = resolve_device(device)
-    with precision(dtype), jax.default_matmul_precision("highest"):
+    with precision(dtype):  # float64 where asked, and "highest" matmul precision (no TF32)
         rng = np.random.default_rng(0)
         A = jax.device_put(rng.standard_normal((n, n)).astype(dtype), dev)
         B = jax.device_put(rng.standard_normal((n, n)).astype(dtype), dev)
@@ -126,7 +126,7 @@ def measure_limits(device: str = "cpu", dtype: str = "float64", quick: bool = Fa
         r, b = _numpy_rates(dtype, n, nbytes, repeats)
         rates.append(r)
         bandwidths.append(b)
-    if _have("torch") and (device == "cpu" or _torch_cuda()):
+    if _have("torch") and (device == "cpu" or cuda_unavailable_reason("torch") is None):
         r, b = _torch_rates(device, dtype, n, nbytes, repeats)
         rates.append(r)
         bandwidths.append(b)
@@ -138,9 +138,3 @@ def measure_limits(device: str = "cpu", dtype: str = "float64", quick: bool = Fa
     if not rates:
         raise ValueError(f"no installed framework can run on {device!r} here")
     return MachineLimits(device, dtype, float(max(rates)), float(max(bandwidths)) if bandwidths else float("nan"))
-
-
-def _torch_cuda() -> bool:
-    import torch
-
-    return torch.cuda.is_available()

@@ -45,7 +45,7 @@ __all__ = [
     "standard_workloads",
     "time_workload",
     "configure_threads",
-    "make_data",
+    "workload_data",
     "ROW_KEYS",
     "PHASES",
 ]
@@ -162,7 +162,7 @@ def configure_threads(n: int | None = None) -> dict:
 
 # ---------------------------------------------------------------------------- data
 
-def make_data(workload: Workload, dtype: str = "float64", seed: int = 0):
+def workload_data(workload: Workload, dtype: str = "float64", seed: int = 0):
     """(params, X, Y) as NumPy arrays of ``dtype``: He-initialised params, X ~ N(0, 1),
     Y random 0/1 labels; X C-ordered."""
     rng = np.random.default_rng(seed)
@@ -211,12 +211,9 @@ def _numpy_native(workload, params, X, Y, device):
 def _torch_native(workload, params, X, Y, device):
     import torch
 
-    from torch_impl.convert import resolve_device, to_tensor
+    from torch_impl.convert import precision, resolve_device, to_tensor
 
     dev = resolve_device(device)
-    if dev.type == "cuda":
-        torch.backends.cuda.matmul.allow_tf32 = False
-        torch.backends.cudnn.allow_tf32 = False
     if workload.model == "logistic":
         from torch_impl import logistic as mod
 
@@ -239,7 +236,9 @@ def _torch_native(workload, params, X, Y, device):
             torch.cuda.synchronize(dev)
         return out
 
-    return _Native(forward, step, sync, contextlib.nullcontext())
+    # The package's own precision context: IEEE float32 (no TF32) while timed, as in its
+    # public calls, and the caller's settings restored afterwards.
+    return _Native(forward, step, sync, precision(X.dtype))
 
 
 def _jax_native(workload, params, X, Y, device):
@@ -248,10 +247,7 @@ def _jax_native(workload, params, X, Y, device):
     from jax_impl.convert import params_to_device, precision, resolve_device, to_device
 
     dev = resolve_device(device)
-    context = contextlib.ExitStack()
-    context.enter_context(precision(X.dtype))
-    context.enter_context(jax.default_matmul_precision("highest"))
-    with context:  # arrays made in the dtype; the caller re-enters for the timed calls
+    with precision(X.dtype):  # arrays made in the dtype; the caller re-enters for the timed calls
         if workload.model == "logistic":
             from jax_impl import logistic as mod
 
@@ -278,10 +274,8 @@ def _jax_native(workload, params, X, Y, device):
         jax.block_until_ready((out, state["params"]))
         return out
 
-    outer = contextlib.ExitStack()
-    outer.enter_context(precision(X.dtype))
-    outer.enter_context(jax.default_matmul_precision("highest"))
-    return _Native(forward, step, sync, outer)
+    # precision() also pins matmul precision "highest": no TF32 for float32 on GPUs.
+    return _Native(forward, step, sync, precision(X.dtype))
 
 
 _NATIVE = {"numpy": _numpy_native, "torch": _torch_native, "jax": _jax_native}
@@ -315,7 +309,7 @@ def time_workload(workload: Workload, backend: str, device: str = "cpu", dtype: 
         limits = measure_limits(device, dtype)
     elif (limits.device, limits.dtype) != (device, dtype):
         raise ValueError(f"limits are for {limits.device}/{limits.dtype}, not {device}/{dtype}")
-    params, X, Y = make_data(workload, dtype)
+    params, X, Y = workload_data(workload, dtype)
     native = _NATIVE[backend](workload, params, X, Y, device)
     warmup = max(1, min(3, repeats // 5))
     results: dict[str, tuple[float, float, int]] = {}

@@ -155,7 +155,7 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
     """
     params, X, Y = check_deep_inputs(params, X, Y, spec)
     learning_rate, num_epochs, batch_size, seed = check_train_args(
-        learning_rate, num_epochs, batch_size, seed, X.shape[1]
+        learning_rate, num_epochs, batch_size, seed, X
     )
     device = resolve_device(device)
     with precision(X.dtype):

@@ -39,16 +39,13 @@ class LogisticRegression(nn.Module):
         self.linear = nn.Linear(n_x, 1, dtype=dtype, device=device)
 
     @classmethod
-    def from_params(cls, params: dict, *, dtype=None, device: str = "cpu") -> LogisticRegression:
-        """params ``{"w": (n_x, 1), "b": scalar}`` -> the module on ``device``, in ``dtype``
-        (default: w's). The module holds copies: training it leaves ``params`` alone."""
+    def from_params(cls, params: dict, device: str = "cpu") -> LogisticRegression:
+        """params ``{"w": (n_x, 1), "b": scalar}`` -> the module on ``device``, in w's dtype.
+        The module holds copies: training it leaves ``params`` alone."""
         w = params.get("w") if isinstance(params, dict) else None
         n_x = np.shape(w)[0] if np.ndim(w) == 2 else 1  # a bad w is named by the check below
-        own_dtype = check_dtype(getattr(w, "dtype", np.float64), "params['w'].dtype")
-        params = check_logistic_params(params, n_x, own_dtype)
-        if dtype is not None:
-            params["w"] = params["w"].astype(check_dtype(dtype, "dtype"))
-        return cls._from_checked(params, resolve_device(device))
+        dtype = check_dtype(getattr(w, "dtype", np.float64), "params['w'].dtype")
+        return cls._from_checked(check_logistic_params(params, n_x, dtype), resolve_device(device))
 
     @classmethod
     def _from_checked(cls, params: dict, device: torch.device) -> LogisticRegression:
@@ -108,7 +105,7 @@ def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int 
     before that iteration's update. Returns (new params, costs)."""
     params, X, Y = check_logistic_inputs(params, X, Y)
     learning_rate, num_iterations, _, _ = check_train_args(
-        learning_rate, num_iterations, None, 0, X.shape[1], "num_iterations"
+        learning_rate, num_iterations, None, 0, X, "num_iterations"
     )
     device = resolve_device(device)
     with precision(X.dtype):
