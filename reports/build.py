@@ -94,19 +94,9 @@ class _Data:
 def resolve_dataset(data: str | os.PathLike | None) -> _Data:
     """The report's data (``--data``; default the notes' flower) and the deep model fitted
     to it. Raises ``ReportError`` with the loader's message for bad data."""
+    from parity.data import load_dataset
     from reference_numpy import ModelSpec
 
-    try:
-        from parity.data import load_dataset
-    except ImportError:  # parity.data is optional in older checkouts: fall back to seeded data
-        if data is not None:
-            raise ReportError("--data needs parity.data, which this installation lacks") from None
-        from parity.cases import make_data
-
-        X, Y = make_data("sigmoid", 2, 1, 400, seed=1)
-        spec = ModelSpec((2, 4, 1), "tanh", "sigmoid")
-        return _Data("random-binary", "seeded standard-normal X (2, 400), random 0/1 labels", X, Y, "sigmoid",
-                     spec, 1.2, "(2, 4, 1), tanh hidden units, sigmoid output")
     try:
         ds = load_dataset("flower" if data is None else (str(data) if isinstance(data, Path) else data))
     except (ValueError, TypeError, OSError, ImportError) as exc:
