@@ -18,6 +18,31 @@ dtype (float64 runs with x64 enabled for the call only) and take ``device="cpu"`
 The jittable building blocks (``deep.loss``, ``deep.train_step``, ...) work on jax arrays.
 """
 
-from . import activations, convert, deep, logistic, losses
+import importlib
+import importlib.util
 
-__all__ = ["activations", "convert", "deep", "logistic", "losses"]
+# A missing framework is named, with the extra that installs it, before anything else fails.
+for _module in ("jax", "optax"):
+    if importlib.util.find_spec(_module) is None:
+        raise ImportError(
+            f"jax_impl needs JAX (and optax), and {_module!r} is not installed: pip install 'nn-parity[jax]'"
+        )
+
+# Submodules load on first use, so that ``import jax_impl`` (and its ``backend`` declaration)
+# does not start the framework: XLA, for one, sizes its thread pool when it starts.
+_SUBMODULES = ('activations', 'backend', 'convert', 'deep', 'logistic', 'losses', 'optim')
+_CLASSES = {}
+
+__all__ = [*_CLASSES, *_SUBMODULES]
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in _CLASSES:
+        return getattr(importlib.import_module(f".{_CLASSES[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

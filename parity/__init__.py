@@ -8,7 +8,16 @@ from .cases import Case, builtin_cases, make_data, training_cases
 from .estimators import NeuralNetClassifier, NeuralNetRegressor
 from .data import BUILTIN_DATASETS, Dataset, load_dataset
 from .compare import compare_case, compare_training, parity_table
-from .registry import BACKENDS, MODELS, Backend, available_backends, cuda_unavailable_reason, get_backend
+from .registry import (
+    BACKENDS,
+    MODELS,
+    Backend,
+    BackendError,
+    available_backends,
+    get_backend,
+    reference_backend,
+    register_backend,
+)
 from .tolerance import GRAD_SCALE_FLOOR, TOLERANCES, Tolerance, dict_relative_error, relative_error, tolerance
 
 __all__ = [
@@ -28,7 +37,9 @@ __all__ = [
     "builtin_cases",
     "compare_case",
     "compare_training",
-    "cuda_unavailable_reason",
+    "BackendError",
+    "reference_backend",
+    "register_backend",
     "dict_relative_error",
     "get_backend",
     "make_data",

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from reference_numpy import ACTIVATION_NAMES, ModelSpec, init_logistic_params, init_params
-from reference_numpy.deep import model_forward
 
 __all__ = ["Case", "make_data", "builtin_cases", "training_cases"]
 
@@ -80,11 +79,18 @@ class Case:
         # Scale in float64 from the float64 forward pass so both dtypes saturate alike.
         p64 = init_params(self.spec, self.seed, self.init)
         X, _ = self.data("float64")
-        _, caches = model_forward(p64, X, self.spec)
-        factor = self.saturate / np.abs(caches[-1][1]).max()
+        factor = self.saturate / np.abs(_logits(p64, X, self.spec)).max()
         L = self.spec.num_layers
         params[f"W{L}"] = (p64[f"W{L}"] * factor).astype(dtype)
         return params
+
+
+def _logits(params: dict, X: np.ndarray, spec: ModelSpec) -> np.ndarray:
+    """Z[L] of the reference's forward pass (its building blocks, through the registry)."""
+    from .registry import reference_backend
+
+    _, caches = reference_backend().module("deep").model_forward(params, X, spec)
+    return caches[-1][1]
 
 
 def builtin_cases() -> list[Case]:

@@ -8,12 +8,10 @@ import numpy as np
 import pandas as pd
 
 from .cases import Case
-from .registry import BACKENDS, Backend, available_backends
+from .registry import Backend, available_backends, reference_backend
 from .tolerance import GRAD_SCALE_FLOOR, dict_relative_error, relative_error, tolerance
 
 __all__ = ["compare_case", "parity_table", "compare_training"]
-
-REFERENCE = BACKENDS["numpy"]
 
 
 def _run(backend: Backend, case: Case, device: str, dtype: str):
@@ -24,7 +22,7 @@ def _run(backend: Backend, case: Case, device: str, dtype: str):
 def compare_case(case: Case, backend: Backend, device: str = "cpu", dtype: str = "float64",
                  reference=None) -> dict:
     """One row: the backend's cost and its largest relative errors against the reference."""
-    ref_cost, ref_grads = reference or _run(REFERENCE, case, "cpu", dtype)
+    ref_cost, ref_grads = reference or _run(reference_backend(), case, "cpu", dtype)
     cost, grads = _run(backend, case, device, dtype)
     tol = tolerance(dtype, device)
     same_keys = set(grads) == set(ref_grads)
@@ -53,7 +51,7 @@ def parity_table(cases: Iterable[Case], backends: Iterable[Backend] | None = Non
     rows = []
     for case in cases:
         for dtype in dtypes:
-            reference = _run(REFERENCE, case, "cpu", dtype)
+            reference = _run(reference_backend(), case, "cpu", dtype)
             for backend in backends:
                 for device in devices:
                     if device in backend.devices():
@@ -79,7 +77,7 @@ def compare_training(case: Case, backend: Backend, device: str = "cpu", dtype: s
     """Train for ``epochs`` epochs (iterations for logistic regression) on the backend and
     on the reference from the same start; the relative errors of the cost trajectory and of
     the final parameters."""
-    ref_params, ref_costs = reference or _train(REFERENCE, case, "cpu", dtype, epochs, learning_rate, batch_size)
+    ref_params, ref_costs = reference or _train(reference_backend(), case, "cpu", dtype, epochs, learning_rate, batch_size)
     params, costs = _train(backend, case, device, dtype, epochs, learning_rate, batch_size)
     tol = tolerance(dtype, device)
     costs_err = relative_error(costs, ref_costs) if len(costs) == len(ref_costs) else float("inf")

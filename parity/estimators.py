@@ -163,8 +163,7 @@ class _BaseNeuralNet(BaseEstimator):
         if reason is not None:
             raise ImportError(f"The 'backend' parameter {self.backend!r} cannot run here: {reason}.")
         if self.device not in backend.devices():
-            why = ("the reference runs on the CPU only" if backend.framework is None
-                   else f"{backend.framework} sees no CUDA device")
+            why = backend.device_reason(self.device)
             raise ValueError(
                 f"The 'device' parameter of {type(self).__name__} is {self.device!r}, which backend "
                 f"{self.backend!r} cannot use here: {why}."

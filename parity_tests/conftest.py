@@ -1,7 +1,9 @@
 """Shared fixtures and parameter lists for the parity suite.
 
-Every framework is installed by `make test`, so a missing backend is a failure, never a
-skip; only GPU cases skip, with the reason, where no CUDA device is present.
+Every framework is installed by `make test`, so a missing built-in backend is a failure,
+never a skip; GPU cases skip, with the reason, where no CUDA device is present, and a
+backend added with ``pytest --backend PACKAGE`` skips, with the reason, the tests of what it
+does not support (``require``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
-from parity import BACKENDS, cuda_unavailable_reason  # noqa: E402
+from parity import BACKENDS, reference_backend  # noqa: E402
+from parity.pytest_plugin import backends_under_test, require  # noqa: E402
 
 settings.register_profile(
     "parity",
@@ -28,30 +31,44 @@ settings.register_profile(
 )
 settings.load_profile("parity")
 
-BACKEND_NAMES = tuple(BACKENDS)
-FRAMEWORKS = ("torch", "jax")
 DTYPES = ("float64", "float32")
 
+__all__ = ["DTYPES", "backend_params", "framework_params", "cuda_params", "require", "backend_names",
+           "framework_names"]
 
-def backend_params(names=BACKEND_NAMES):
-    return [pytest.param(BACKENDS[name], id=name) for name in names]
+
+def backend_names() -> tuple[str, ...]:
+    """Every backend under test: the built-ins and those named with --backend."""
+    return tuple(backends_under_test())
+
+
+def framework_names() -> tuple[str, ...]:
+    """The backends compared against the reference."""
+    return tuple(n for n in backend_names() if n != reference_backend().name)
+
+
+def backend_params(names=None):
+    return [pytest.param(BACKENDS[name], id=name) for name in (backend_names() if names is None else names)]
 
 
 def framework_params():
     """The backends compared against the reference."""
-    return backend_params(FRAMEWORKS)
+    return backend_params(framework_names())
 
 
 def cuda_params():
-    """(backend, "cuda") for torch and jax, each marked gpu and skipped with the reason
-    where its framework sees no CUDA device."""
+    """(backend, "cuda") for each backend under test that declares CUDA, marked gpu and
+    skipped with the reason where it sees no CUDA device here."""
     params = []
-    for name in FRAMEWORKS:
-        reason = cuda_unavailable_reason(BACKENDS[name].framework)
+    for name in framework_names():
+        backend = BACKENDS[name]
+        if "cuda" not in (backend.capabilities().get("devices") or ("cuda",)):
+            continue
+        reason = backend.device_reason("cuda")
         marks = [pytest.mark.gpu]
         if reason:
             marks.append(pytest.mark.skip(reason=f"no GPU: {reason}"))
-        params.append(pytest.param(BACKENDS[name], id=f"{name}-cuda", marks=marks))
+        params.append(pytest.param(backend, id=f"{name}-cuda", marks=marks))
     return params
 
 

@@ -14,7 +14,7 @@ import pytest
 from parity import make_data, relative_error, tolerance
 from reference_numpy import ModelSpec, init_logistic_params, init_params
 
-from .conftest import BACKEND_NAMES, backend_params
+from .conftest import backend_names, backend_params
 
 F64 = tolerance("float64", "cpu")
 LEAKY_SLOPE = 0.01
@@ -139,7 +139,7 @@ def _forward_and_derivative(backend: str, name: str, z: np.ndarray):
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "linear"])
-@pytest.mark.parametrize("backend", BACKEND_NAMES)
+@pytest.mark.parametrize("backend", backend_names())
 def test_activation_derivatives_are_the_closed_forms(backend, name):
     """Claim: σ'(z) = σ(z)(1 − σ(z)), tanh'(z) = 1 − tanh²(z), relu'(z) = 1 for z > 0 and 0
     otherwise, leaky_relu'(z) = 1 for z > 0 and the slope otherwise, linear' = 1; at z = 0
@@ -202,7 +202,7 @@ def _graph_jax(a, b, c):
         return float(value), tuple(float(g) for g in grads)
 
 
-@pytest.mark.parametrize("backend", BACKEND_NAMES)
+@pytest.mark.parametrize("backend", backend_names())
 def test_computation_graph_of_the_notes(backend):
     """Claim: the computation graph J = 3(a + bc) at a = 5, b = 3, c = 2 gives J = 33 and,
     by the chain rule, dJ/da = 3, dJ/db = 3c = 6, dJ/dc = 3b = 9."""

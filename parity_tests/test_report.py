@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from parity import BACKENDS, cuda_unavailable_reason, tolerance
+from parity import BACKENDS, tolerance
 from reports import build as build_module
 from reports import render as render_module
 from reports.cli import main
@@ -23,7 +23,7 @@ TIMING_COLUMNS = {"model", "workload", "backend", "device", "dtype", "phase", "m
                   "flops", "bytes", "gflops", "limit_s", "ratio_to_limit", "threads", "m", "width", "sweep"}
 TRAINING_COLUMNS = {"model", "case", "backend", "device", "dtype", "batch_size", "step", "cost",
                     "rel_diff_to_reference"}
-NO_GPU = cuda_unavailable_reason("torch") is not None and cuda_unavailable_reason("jax") is not None
+NO_GPU = all(BACKENDS[n].device_reason("cuda") is not None for n in ("torch", "jax"))
 QUICK = ["report", "--quick", "--no-progress"]
 
 
@@ -140,7 +140,7 @@ def test_device_cuda_without_gpu_completes_and_says_why(tmp_path, capsys):
     assert PARITY_COLUMNS <= set(parity.columns)  # the header, even with no rows
     if NO_GPU:
         assert "GPU rows were not run" in text and "unverified" in text
-        assert cuda_unavailable_reason("torch") in text and cuda_unavailable_reason("jax") in text
+        assert BACKENDS["torch"].device_reason("cuda") in text and BACKENDS["jax"].device_reason("cuda") in text
         assert parity.empty
         assert "torch on cuda" in capsys.readouterr().out
     else:

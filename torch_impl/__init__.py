@@ -14,16 +14,31 @@ convert at the boundary (``convert``). For torch work, the modules themselves:
 take rows as examples and return logits; ``to_params()`` gives the contract back.
 """
 
-from . import activations, convert, deep, logistic, losses
-from .deep import DeepNetwork
-from .logistic import LogisticRegression
+import importlib
+import importlib.util
 
-__all__ = [
-    "DeepNetwork",
-    "LogisticRegression",
-    "activations",
-    "convert",
-    "deep",
-    "logistic",
-    "losses",
-]
+# A missing framework is named, with the extra that installs it, before anything else fails.
+for _module in ("torch",):
+    if importlib.util.find_spec(_module) is None:
+        raise ImportError(
+            f"torch_impl needs PyTorch, and {_module!r} is not installed: pip install 'nn-parity[torch]'"
+        )
+
+# Submodules load on first use, so that ``import torch_impl`` (and its ``backend`` declaration)
+# does not start the framework: XLA, for one, sizes its thread pool when it starts.
+_SUBMODULES = ('activations', 'backend', 'convert', 'deep', 'logistic', 'losses', 'optim')
+_CLASSES = {'DeepNetwork': 'deep', 'LogisticRegression': 'logistic'}
+
+__all__ = [*_CLASSES, *_SUBMODULES]
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in _CLASSES:
+        return getattr(importlib.import_module(f".{_CLASSES[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,65 @@
+"""The backend protocol: what a package declares so that nn-parity can check and time it.
+
+A backend is any importable package with ``logistic`` and/or ``deep`` modules honouring the
+public API of CONTRACT.md (``cost_and_grads``, ``train``, ``predict_proba``, ``predict``).
+That alone makes it checkable: whatever it does not declare, the harness finds out by
+probing, and what it lacks is skipped with the reason and counted.
+
+A package may add a module ``backend`` (``mypackage/backend.py``) that declares, with plain
+Python values and functions, so that it needs nothing from nn-parity to be imported:
+
+``NAME``, ``LABEL``
+    The backend's short name (``"torch"``) and its label in reports (``"PyTorch (autograd)"``).
+``REQUIRES``
+    The modules it needs (``("torch",)``) and ``EXTRA``, the pip extra that installs them.
+``CAPABILITIES``
+    A dict with any of the keys of ``CAPABILITY_KEYS``; each value a tuple of names
+    (``{"models": ("deep",), "dtypes": ("float64",), "training": ("optimizer", "lambd")}``).
+    A key left out is probed.
+``devices() -> dict[str, str | None]``
+    Each device name (``"cpu"``, ``"cuda"``) -> None where it can run here, else why not.
+``set_threads(n: int) -> str``
+    Limit the framework to ``n`` CPU threads; returns what was done, in words.
+``prepare(model, params, X, Y, spec, *, device, learning_rate) -> NativeStep``
+    The framework's native step on data already placed on ``device``, for timing (below).
+``matmul_seconds(device, dtype, n, repeats) -> float``, ``copy_seconds(device, dtype, nbytes, repeats) -> float``
+    The best time of an ``(n, n) @ (n, n)`` product and of an ``nbytes`` copy in this
+    framework, synchronised: the harness takes the best over backends as the machine's limit.
+
+Everything framework-specific (conversions, devices, precision, synchronisation) stays
+inside the backend; the harness and the reports speak to it only through these names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["CAPABILITY_KEYS", "TRAINING_OPTIONS", "NativeStep"]
+
+# What a backend can declare it supports; the values are the contract's names.
+CAPABILITY_KEYS = ("models", "activations", "outputs", "losses", "dtypes", "devices", "training", "optimizers")
+# The keyword options of ``deep.train`` beyond course 1 (CONTRACT.md, "Training methods").
+TRAINING_OPTIONS = ("optimizer", "lambd", "keep_prob", "decay_rate")
+
+
+@dataclass
+class NativeStep:
+    """A backend's native computations on device-resident data, as timing calls them.
+
+    forward(): the forward pass and cost. step(): forward + backward + update, in place or
+    on the backend's own state; returns the cost (or any output to synchronise on).
+    products(): the step's matrix products alone (``W[l] A[l-1]``, ``dZ[l] A[l-1]ᵀ`` and
+    ``W[l]ᵀ dZ[l]`` for l > 1, in the backend's own orientation), on arrays of the step's
+    shapes and dtype: the framework floor. None where the backend offers no such probe.
+    sync(out): wait until ``out`` (and the backend's state) is computed; returns ``out``.
+    context: entered around every timed call (precision settings, for example).
+    """
+
+    forward: Callable[[], Any]
+    step: Callable[[], Any]
+    sync: Callable[[Any], Any] = field(default=lambda out: out)
+    products: Callable[[], Any] | None = None
+    context: Any = field(default_factory=contextlib.nullcontext)

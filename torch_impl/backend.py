@@ -1,0 +1,134 @@
+"""The PyTorch package as a backend of nn-parity (the protocol of ``reference_numpy.protocol``).
+
+Timing's native step is ``deep.train_step`` / ``logistic.train_step`` on the module and
+device tensors (examples as rows), synchronised with ``torch.cuda.synchronize`` on a GPU;
+float32 runs under ``convert.precision`` (IEEE float32, no TF32). The framework floor is
+the same products in torch, in the module's orientation: ``(W[l] A[l-1]ᵀ)ᵀ``, ``dZ[l]ᵀ A[l-1]``
+and ``dZ[l] W[l]``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import torch
+
+from reference_numpy.protocol import NativeStep
+from reference_numpy.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
+
+from .convert import precision, resolve_device, to_tensor, torch_dtype
+
+__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare",
+           "matmul_seconds", "copy_seconds"]
+
+NAME = "torch"
+LABEL = "PyTorch (autograd)"
+REQUIRES = ("torch",)
+EXTRA = "torch"
+CAPABILITIES = {
+    "models": ("logistic", "deep"),
+    "activations": ACTIVATION_NAMES,
+    "outputs": OUTPUT_NAMES,
+    "losses": LOSS_NAMES,
+    "dtypes": ("float64", "float32"),
+    "devices": ("cpu", "cuda"),
+    "training": ("batch_size", "optimizer", "lambd", "keep_prob", "decay_rate"),
+    "optimizers": ("GD", "Momentum", "RMSprop", "Adam"),
+}
+
+
+def devices() -> dict[str, str | None]:
+    cuda = None if torch.cuda.is_available() else "torch sees no CUDA device (torch.cuda.is_available() is False)"
+    return {"cpu": None, "cuda": cuda}
+
+
+def set_threads(n: int) -> str:
+    torch.set_num_threads(n)
+    return f"torch.set_num_threads({n})"
+
+
+def _sync_for(dev: torch.device):
+    def sync(out):
+        if dev.type == "cuda":
+            torch.cuda.synchronize(dev)
+        return out
+
+    return sync
+
+
+def _step_products(dims: tuple[int, ...], m: int, dtype: torch.dtype, dev: torch.device):
+    g = torch.Generator(device="cpu").manual_seed(0)
+    layers = []
+    for l in range(1, len(dims)):
+        W = torch.randn(dims[l], dims[l - 1], generator=g, dtype=dtype).to(dev)
+        A_prev = torch.randn(m, dims[l - 1], generator=g, dtype=dtype).to(dev)  # rows are examples
+        dZ = torch.randn(m, dims[l], generator=g, dtype=dtype).to(dev)
+        layers.append((l, W, A_prev, dZ))
+
+    def products():
+        out = None
+        with torch.no_grad():
+            for l, W, A_prev, dZ in layers:
+                out = (W @ A_prev.T).T
+                out = dZ.T @ A_prev
+                if l > 1:
+                    out = dZ @ W
+        return out
+
+    return products
+
+
+def prepare(model: str, params: dict, X: np.ndarray, Y: np.ndarray, spec=None, *, device: str = "cpu",
+            learning_rate: float = 1e-4) -> NativeStep:
+    """The module and device tensors built once; forward under ``inference_mode``."""
+    dev = resolve_device(device)
+    with precision(X.dtype):
+        if model == "logistic":
+            from . import logistic as mod
+
+            net = mod.LogisticRegression.from_params(params, device=device)
+            dims = (X.shape[0], 1)
+        else:
+            from . import deep as mod
+
+            net = mod.DeepNetwork.from_params(params, spec, device=device)
+            dims = spec.layer_dims
+        A0, Yt = to_tensor(X.T, dev), to_tensor(Y, dev)
+
+    def forward():
+        with torch.inference_mode():
+            return mod.loss(net, A0, Yt)
+
+    def step():
+        return mod.train_step(net, A0, Yt, learning_rate)
+
+    return NativeStep(forward=forward, step=step, sync=_sync_for(dev), context=precision(X.dtype),
+                      products=_step_products(dims, X.shape[1], torch_dtype(X.dtype), dev))
+
+
+def _best(fn, sync, repeats: int) -> float:
+    sync(fn())
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        sync(fn())
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def matmul_seconds(device: str, dtype, n: int, repeats: int) -> float:
+    dev, tdt = resolve_device(device), torch_dtype(dtype)
+    g = torch.Generator(device="cpu").manual_seed(0)
+    A = torch.randn(n, n, generator=g, dtype=tdt).to(dev)
+    B = torch.randn(n, n, generator=g, dtype=tdt).to(dev)
+    C = torch.empty(n, n, dtype=tdt, device=dev)
+    with precision(dtype):  # IEEE float32 products, as the implementations compute them
+        return _best(lambda: torch.matmul(A, B, out=C), _sync_for(dev), repeats)
+
+
+def copy_seconds(device: str, dtype, nbytes: int, repeats: int) -> float:
+    dev, tdt = resolve_device(device), torch_dtype(dtype)
+    src = torch.ones(nbytes // np.dtype(dtype).itemsize, dtype=tdt, device=dev)
+    dst = torch.empty_like(src)
+    return _best(lambda: dst.copy_(src), _sync_for(dev), repeats)
