@@ -2,22 +2,34 @@
 
     from parity.data import load_dataset
     ds = load_dataset("flower")                 # the notes' planar data: X (2, 400), Y (1, 400)
-    ds = load_dataset("my_data.csv", label_column="label")
+    ds = load_dataset("my_data.csv", label_column="label", task="multiclass")
     spec = ModelSpec((ds.n_x, 4, ds.n_y), hidden_activation="tanh", output=ds.output)
+    print(ds.task_note)    # task inferred: 3 distinct integer labels ... -> multiclass; ...
 
 Every loader returns a ``Dataset``: ``X: (n_x, m)`` float64, one column per example, and
-``Y`` in the layout ``spec.output`` expects (DESIGN.md): ``(1, m)`` of 0/1 for a binary
-``sigmoid`` output, one-hot ``(K, m)`` columns for ``softmax``, ``(n_y, m)`` reals for
-``linear``. Bad input is refused with a ``ValueError`` (or ``TypeError`` for the wrong kind of
-argument) that names the argument or the file and says what was expected.
+``Y: (n_y, m)`` float64 in the layout its ``task`` calls for:
+
+============== ============= =============================================
+task           ``output``    ``Y``
+============== ============= =============================================
+``binary``     ``sigmoid``   ``(1, m)`` of 0/1 (1 for ``classes[1]``)
+``multiclass`` ``softmax``   ``(K, m)`` one-hot columns, K >= 2
+``multilabel`` ``sigmoid``   ``(n_y, m)`` of 0/1, n_y >= 2 independent labels
+``regression`` ``linear``    ``(n_y, m)`` reals
+============== ============= =============================================
+
+The task is given (``task=``) or inferred from the labels by ``infer_task``, the one rule
+for every file type and every built-in set (its docstring is the rule). ``Dataset.task_note``
+says which, and how to override it. Bad input is refused with a ``ValueError`` (or
+``TypeError`` for the wrong kind of argument) that names the argument or the file and says
+what was expected.
 
 Files
 -----
 ``.npz``  arrays ``X`` and ``Y``. ``X`` is ``(n_x, m)``, the contract's layout (never
-          ``(m, n_x)``: a transposed ``X`` is refused, with a hint). ``Y`` is ``(m,)`` labels
-          (turned into targets by the rule below) or ``(n_y, m)`` targets already in the
-          contract's layout. Loaded with ``allow_pickle=False``: object arrays are refused,
-          never unpickled.
+          ``(m, n_x)``: a transposed ``X`` is refused, with a hint). ``Y`` is ``(m,)`` or
+          ``(1, m)`` labels, or ``(n_y, m)`` targets (one-hot, multi-label 0/1 or reals).
+          Loaded with ``allow_pickle=False``: object arrays are refused, never unpickled.
 ``.csv``  a header row, one row per example, numeric feature columns and one label column
           (``label_column``, default the last column).
 ``.h5``   the notes' HDF5 layout (``train_catvnoncat.h5``): ``train_set_x`` ``(m, 64, 64, 3)``
@@ -25,42 +37,41 @@ Files
           optionally ``list_classes``. Images are flattened to ``(64*64*3, m)`` and scaled
           to [0, 1] (integer pixels are divided by 255; float pixels must already lie in
           [0, 1]). Needs the optional h5py: ``pip install 'nn-parity[hdf5]'``.
-
-Labels -> targets (1-D labels, from any file)
----------------------------------------------
-- non-integer reals -> regression: ``output="linear"``, ``Y = labels`` as ``(1, m)``;
-- exactly 2 distinct values (numbers or strings) -> ``output="sigmoid"``: the sorted
-  classes are ``(negative, positive)`` and ``Y = 1`` for the second;
-- more than 2 distinct values -> ``output="softmax"``: one-hot columns over the sorted classes;
-- ``output=`` overrides the rule: ``"softmax"`` also takes 2 classes, ``"linear"`` takes
-  any numeric labels, ``"sigmoid"`` needs exactly 2 classes.
-
-A 2-D ``Y`` from an ``.npz`` is used as it stands: 0/1 with one-hot columns and n_y >= 2 is
-``softmax``, other 0/1 is ``sigmoid`` (binary or multi-label), anything else ``linear``.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from reference_numpy.checks import check_X, check_Y
-from reference_numpy.spec import OUTPUT_NAMES
 
 __all__ = [
-    "Dataset",
     "BUILTIN_DATASETS",
+    "Dataset",
     "FILE_EXTENSIONS",
+    "MAX_INFERRED_CLASSES",
+    "TASKS",
+    "TASK_OUTPUT",
+    "TaskInference",
+    "Targets",
+    "infer_task",
     "load_dataset",
     "load_planar_dataset",
-    "targets_from_labels",
+    "make_targets",
+    "max_inferred_classes",
 ]
 
 FILE_EXTENSIONS = (".npz", ".csv", ".h5", ".hdf5")
+TASKS = ("binary", "multiclass", "multilabel", "regression")
+TASK_OUTPUT = {"binary": "sigmoid", "multiclass": "softmax", "multilabel": "sigmoid", "regression": "linear"}
+MAX_INFERRED_CLASSES = 20
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,28 +80,32 @@ class Dataset:
 
     name: the built-in name or the file's name.
     X: (n_x, m) float64, finite, one column per example.
-    Y: (n_y, m) float64: 0/1 ``(1, m)`` for a binary ``sigmoid`` output (or ``(n_y, m)``
-        for independent labels), one-hot ``(K, m)`` for ``softmax``, reals for ``linear``.
-    output: the output layer the targets fit: ``sigmoid``, ``softmax`` or ``linear``.
-    classes: the original class labels, in the order of Y's rows for ``softmax`` and as
-        ``(label of Y = 0, label of Y = 1)`` for a binary ``sigmoid``; None for regression
-        (and for a 2-D ``Y`` given as targets).
+    Y: (n_y, m) float64 in the layout of ``task`` (module docstring's table).
+    task: one of ``TASKS``; ``output`` (the output layer it calls for) follows from it.
+    classes: the original class labels: ``(label of Y = 0, label of Y = 1)`` for ``binary``,
+        the label of each of Y's rows for ``multiclass`` (``(0, ..., K-1)`` for a one-hot Y
+        given as it stands); None for ``regression`` and (unnamed rows) ``multilabel``.
     description: where the data come from and what was done to them.
+    task_inferred: True where ``infer_task`` chose the task, False where it was given.
+    task_note: one line saying how the task was decided and how to override it.
 
-    The arrays are checked on construction (shapes, dtype, NaN/inf, labels fit ``output``).
+    The arrays are checked on construction (shapes, dtype, NaN/inf, Y fits the task).
     Equality is identity (``eq=False``): arrays have no single truth value.
     """
 
     name: str
     X: np.ndarray
     Y: np.ndarray
-    output: str
+    task: str
     classes: tuple | None = None
     description: str = ""
+    task_inferred: bool = False
+    task_note: str = ""
 
     def __post_init__(self) -> None:
-        if self.output not in OUTPUT_NAMES:
-            raise ValueError(f"output must be one of {', '.join(OUTPUT_NAMES)}; got {self.output!r}")
+        _check_task(self.task, allow_none=False)
+        if not isinstance(self.task_inferred, bool):
+            raise TypeError(f"task_inferred must be a bool, got {self.task_inferred!r}")
         X = check_X(self.X, "X")
         if X.dtype != np.float64:
             raise TypeError(f"X must be float64, got {X.dtype}")
@@ -100,12 +115,22 @@ class Dataset:
         check_Y(Y, X, self.output, Y.shape[0], "Y")
         if Y.dtype != np.float64:
             raise TypeError(f"Y must be float64, got {Y.dtype}")
-        if self.output == "softmax" and Y.shape[0] < 2:
-            raise ValueError(f"a softmax Y needs K >= 2 rows; got shape {Y.shape}")
+        n_y = Y.shape[0]
+        if self.task == "binary" and n_y != 1:
+            raise ValueError(f"a binary Y is one row (1, m) of 0/1; got shape {Y.shape}")
+        if self.task in ("multiclass", "multilabel") and n_y < 2:
+            raise ValueError(f"a {self.task} Y needs n_y >= 2 rows; got shape {Y.shape}")
         if self.classes is not None:
-            n_classes = 2 if (self.output == "sigmoid" and Y.shape[0] == 1) else Y.shape[0]
+            if self.task == "regression":
+                raise ValueError("a regression has no classes: classes must be None")
+            n_classes = 2 if self.task == "binary" else n_y
             if len(self.classes) != n_classes:
                 raise ValueError(f"classes has {len(self.classes)} entries but Y needs {n_classes}")
+
+    @property
+    def output(self) -> str:
+        """The output layer the task calls for: ``sigmoid``, ``softmax`` or ``linear``."""
+        return TASK_OUTPUT[self.task]
 
     @property
     def n_x(self) -> int:
@@ -121,17 +146,243 @@ class Dataset:
 
 
 # ---------------------------------------------------------------------------------------
-# labels -> targets
+# the task: one rule for every source
 
 
-def _check_output(output) -> str | None:
-    if output is None:
+def max_inferred_classes(m: int) -> int:
+    """The most distinct whole-number labels among m examples that ``infer_task`` reads as
+    classes: ``min(20, max(3, m // 10))``.
+
+    ``m // 10``: a softmax learns a class from about ten examples or more; whole numbers
+        that repeat less (diabetes: 214 distinct targets among 442 examples) are measurements.
+    ``max(3, ...)``: three whole-number values are classes even in a small file (a toy iris
+        of a dozen rows); a regression target seldom takes only three values.
+    ``20``: more distinct whole numbers are counts, scores or measurements far more often than
+        classes (the notes' sets and scikit-learn's bundled ones have at most 10 classes);
+        data with more classes says ``task="multiclass"``.
+    """
+    return min(MAX_INFERRED_CLASSES, max(3, m // 10))
+
+
+class TaskInference(NamedTuple):
+    """What ``infer_task`` decided: the ``task``, the ``reason`` in words, and the
+    ``alternative``: the other task the same labels most plausibly mean (None where no other
+    task fits them)."""
+
+    task: str
+    reason: str
+    alternative: str | None
+
+
+def infer_task(Y, argument: str = "Y") -> TaskInference:
+    """The task of a data set from its labels: the one rule for every file type and built-in set.
+
+    Y: (m,) labels, (1, m) labels (the same as (m,)), or (n_y, m) targets with n_y >= 2.
+
+    1. Several rows (n_y >= 2): 0/1 with exactly one 1 in every column (one-hot) ->
+       multiclass; other 0/1 -> multilabel; anything else -> regression.
+    2. One label per example, k distinct values among m examples:
+       a. strings -> classes: binary if k == 2, multiclass if k > 2;
+       b. numbers not all whole -> regression;
+       c. whole numbers (booleans count as 0/1): k == 2 -> binary;
+          3 <= k <= min(20, max(3, m // 10)) -> multiclass; more -> regression.
+       A single distinct value is refused (a classifier needs two classes); a given
+       task="regression" takes it.
+
+    So 214 distinct whole-number targets among 442 examples (diabetes) are a regression; iris'
+    and wine's 3 classes, digits' 10 and breast cancer's 2 are classifications, whether the
+    labels come as an .npz vector or (1, m) row, a CSV column or an HDF5 dataset. A given
+    ``task`` overrides the rule (``make_targets``, ``load_dataset``).
+    """
+    return _infer(_as_labels(Y, argument), argument)
+
+
+def _infer(y: np.ndarray, argument: str) -> TaskInference:
+    if y.ndim == 2:
+        n_y = y.shape[0]
+        if not np.isin(y, (0, 1)).all():
+            return TaskInference("regression", f"{n_y} rows of real targets", None)
+        if (y.sum(axis=0) == 1).all():
+            return TaskInference("multiclass", f"{n_y} rows of 0/1, one-hot columns", "multilabel")
+        return TaskInference("multilabel", f"{n_y} rows of 0/1, not one-hot", "regression")
+    classes = np.unique(y)
+    k, m = len(classes), y.shape[0]
+    if k < 2:
+        raise ValueError(
+            f"{argument} holds a single distinct value ({_python_label(classes[0])!r}) for all {m} "
+            "examples: a classifier needs two or more classes (task='regression' takes it)"
+        )
+    if y.dtype.kind == "U":
+        if k == 2:
+            return TaskInference("binary", f"2 distinct string labels ({_preview(classes)})", "multiclass")
+        return TaskInference("multiclass", f"{k} distinct string labels", None)
+    if not _integral(y):
+        return TaskInference("regression", "labels that are not all whole numbers", None)
+    if k == 2:
+        return TaskInference("binary", f"2 distinct labels ({_preview(classes)})", "multiclass")
+    limit = max_inferred_classes(m)
+    counted = f"{k} distinct whole-number labels among {m} examples"
+    if k <= limit:
+        return TaskInference("multiclass", f"{counted} (at most {limit})", "regression")
+    return TaskInference("regression", f"{counted} (more than {limit})", "multiclass")
+
+
+class Targets(NamedTuple):
+    """``make_targets``' answer: ``Y: (n_y, m)`` float64 in the layout of ``task``, the
+    ``classes`` (as ``Dataset.classes``), whether the task was ``inferred``, and the ``note``
+    (``Dataset.task_note``)."""
+
+    Y: np.ndarray
+    task: str
+    classes: tuple | None
+    inferred: bool
+    note: str
+
+
+def make_targets(Y, task: str | None = None, *, argument: str = "Y", class_names=None) -> Targets:
+    """Y: (m,) labels, (1, m) labels or (n_y, m) targets -> ``Targets`` in the task's layout.
+
+    task: one of ``TASKS``, or None to infer it by ``infer_task``'s rule. A given task must
+        fit the labels: ``binary`` needs exactly 2 classes, ``binary``/``multiclass`` need
+        whole-number or string labels (a 2-D Y: one-hot columns for ``multiclass``),
+        ``multilabel`` a 2-D Y of 0/1, ``regression`` numbers.
+    argument: how error messages name Y (a file and its dataset or column).
+    class_names: names of the integer classes 0..K-1 (an HDF5 file's ``list_classes``, a
+        built-in set's target names); used where the classes are exactly 0..K-1 and K names
+        are given.
+    """
+    given = _check_task(task)
+    y = _as_labels(Y, argument)
+    try:
+        inference = _infer(y, argument)
+    except ValueError:
+        if given is None:
+            raise
+        inference = None  # a single value: no rule to compare the given task with
+    task = given if given is not None else inference.task
+    Y_out, classes = _encode(y, task, argument)
+    if class_names is not None and classes is not None and classes == tuple(range(len(classes))):
+        names = tuple(n.decode() if isinstance(n, bytes) else str(n) for n in class_names)
+        if len(names) == len(classes):
+            classes = names
+    return Targets(Y_out, task, classes, given is None, _note(task, inference, given is None))
+
+
+def _note(task: str, inference: TaskInference | None, inferred: bool) -> str:
+    if inferred:
+        note = f"task inferred: {inference.reason} -> {task}"
+        if inference.alternative is None:
+            return note + "; no other task fits these labels"
+        return note + f"; pass --task {inference.alternative} to override"
+    if inference is None:
+        return f"task given: {task} (the labels hold a single value; no task could be inferred)"
+    if inference.task == task:
+        return f"task given: {task}, as the labels alone give it ({inference.reason})"
+    return f"task given: {task}; the labels alone would give {inference.task} ({inference.reason})"
+
+
+def _encode(y: np.ndarray, task: str, argument: str) -> tuple[np.ndarray, tuple | None]:
+    """Labels y in ``_as_labels``' form -> (Y: (n_y, m) float64, classes) for the task."""
+    if y.ndim == 2:
+        n_y = y.shape[0]
+        if task == "regression":
+            return y, None
+        if task == "binary":
+            raise ValueError(
+                f"task='binary' needs one label per example; {argument} has {n_y} rows "
+                "(task='multilabel' takes independent 0/1 rows, task='multiclass' one-hot columns)"
+            )
+        if not np.isin(y, (0, 1)).all():
+            raise ValueError(f"task={task!r} needs 0/1 in {argument}; it holds other values (task='regression' takes reals)")
+        if task == "multiclass":
+            bad = int((y.sum(axis=0) != 1).sum())
+            if bad:
+                raise ValueError(
+                    f"task='multiclass' needs one-hot columns (exactly one 1 each) in {argument}; "
+                    f"{bad} of {y.shape[1]} columns are not (task='multilabel' takes independent labels)"
+                )
+            return y, tuple(range(n_y))
+        return y, None  # multilabel
+    if task == "multilabel":
+        raise ValueError(
+            f"task='multilabel' needs several 0/1 label rows, a 2-D (n_y, m) Y with n_y >= 2 "
+            f"(an .npz array); {argument} has one label per example (task='binary' or 'multiclass' takes it)"
+        )
+    if task == "regression":
+        if y.dtype.kind == "U":
+            raise ValueError(f"task='regression' needs numeric {argument}; got string labels such as {str(y[0])!r}")
+        return y.astype(np.float64).reshape(1, -1), None
+    if y.dtype.kind != "U" and not _integral(y):
+        example = float(y[np.mod(y, 1) != 0][0])
+        raise ValueError(
+            f"task={task!r} needs whole-number or string class labels in {argument}; got non-integer "
+            f"reals such as {example} (task='regression' takes them)"
+        )
+    classes = np.unique(y)  # sorted
+    k = len(classes)
+    if k < 2:
+        raise ValueError(
+            f"task={task!r} needs two or more classes; {argument} holds a single value ({_python_label(classes[0])!r})"
+        )
+    if task == "binary" and k != 2:
+        raise ValueError(
+            f"task='binary' needs exactly 2 distinct labels in {argument}; got {k} ({_preview(classes)}) "
+            "(task='multiclass' takes them)"
+        )
+    index = np.searchsorted(classes, y)
+    class_tuple = tuple(_python_label(c) for c in classes)
+    if task == "binary":
+        return index.astype(np.float64).reshape(1, -1), class_tuple
+    return np.eye(k)[:, index], class_tuple
+
+
+def _check_task(task, allow_none: bool = True) -> str | None:
+    if task is None and allow_none:
         return None
-    if not isinstance(output, str):
-        raise TypeError(f"output must be a name (str) or None, got {output!r}")
-    if output not in OUTPUT_NAMES:
-        raise ValueError(f"unknown output {output!r}; expected one of: {', '.join(OUTPUT_NAMES)}")
-    return output
+    if not isinstance(task, str):
+        raise TypeError(f"task must be a name (str){' or None' if allow_none else ''}, got {task!r}")
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; expected one of: {', '.join(TASKS)}")
+    return task
+
+
+def _as_labels(Y, argument: str) -> np.ndarray:
+    """Y -> (m,) labels (integers, float64 or str) or (n_y, m) float64 targets, n_y >= 2.
+
+    A (1, m) row becomes an (m,) vector: the same labels give the same task whether a file
+    stores them as a row or a vector."""
+    arr = np.asarray(Y)
+    if arr.ndim == 2 and arr.shape[0] == 1:
+        arr = arr[0]
+    if arr.ndim not in (1, 2):
+        raise ValueError(f"{argument} must be (m,) labels or (n_y, m) targets; got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{argument} is empty")
+    kind = arr.dtype.kind
+    if kind == "b":
+        arr = arr.astype(np.int64)
+    elif kind == "S":
+        try:
+            arr = np.char.decode(arr, "utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{argument}: byte-string labels that are not UTF-8 ({exc})") from exc
+    elif kind == "O":
+        if not all(isinstance(v, str) for v in arr.ravel()):
+            raise TypeError(f"{argument} must hold numbers or strings; got other objects")
+        arr = arr.astype(str)
+    elif kind not in "iufU":
+        raise TypeError(f"{argument} must hold numbers or strings; got dtype {arr.dtype}")
+    if arr.dtype.kind == "U":
+        if arr.ndim == 2:
+            raise TypeError(f"a 2-D {argument} (n_y, m) must hold real numbers; got strings")
+        return arr
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        raise ValueError(f"{argument} contains NaN or inf")
+    return arr.astype(np.float64) if arr.ndim == 2 else arr
+
+
+def _integral(y: np.ndarray) -> bool:
+    return y.dtype.kind in "iu" or bool(np.all(np.mod(y, 1) == 0))
 
 
 def _python_label(value):
@@ -141,62 +392,20 @@ def _python_label(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def targets_from_labels(labels, output: str | None = None, argument: str = "labels"):
-    """labels: (m,) numbers or strings -> (Y, output, classes) by the module's rule.
-
-    Y: (1, m) 0/1 for ``sigmoid``, (K, m) one-hot for ``softmax``, (1, m) reals for ``linear``.
-    """
-    output = _check_output(output)
-    labels = np.asarray(labels)
-    if labels.ndim != 1:
-        raise ValueError(f"{argument} must be 1-D (m,); got shape {labels.shape}")
-    if labels.size == 0:
-        raise ValueError(f"{argument} is empty")
-    if labels.dtype.kind == "b":
-        labels = labels.astype(np.int64)
-    numeric = labels.dtype.kind in "iuf"
-    if labels.dtype.kind == "f" and not np.isfinite(labels).all():
-        raise ValueError(f"{argument} contains NaN or inf")
-    if not numeric:
-        if labels.dtype.kind == "O" and any(not isinstance(v, str) for v in labels):
-            raise TypeError(f"{argument} must hold numbers or strings; got mixed objects")
-        if labels.dtype.kind not in "UO":
-            raise TypeError(f"{argument} must hold numbers or strings; got dtype {labels.dtype}")
-        labels = labels.astype(str)
-    integral = numeric and bool(np.all(np.mod(labels, 1) == 0))
-    if output is None:
-        output = "linear" if numeric and not integral else None
-    if output == "linear":
-        if not numeric:
-            raise ValueError(f"output='linear' needs numeric {argument}; got strings")
-        return labels.astype(np.float64).reshape(1, -1), "linear", None
-    classes = np.unique(labels)  # sorted
-    if len(classes) < 2:
-        raise ValueError(f"{argument} hold a single class ({_python_label(classes[0])!r}); a classifier needs two or more")
-    if output is None:
-        output = "sigmoid" if len(classes) == 2 else "softmax"
-    if output == "sigmoid" and len(classes) != 2:
-        raise ValueError(
-            f"output='sigmoid' needs exactly 2 classes in {argument}; got {len(classes)} "
-            "(use output='softmax' for one of K classes)"
-        )
-    index = np.searchsorted(classes, labels)
-    class_tuple = tuple(_python_label(c) for c in classes)
-    if output == "sigmoid":
-        return index.astype(np.float64).reshape(1, -1), "sigmoid", class_tuple
-    return np.eye(len(classes))[:, index], "softmax", class_tuple
-
-
-def _output_of_targets(Y: np.ndarray) -> str:
-    if not np.isin(Y, (0, 1)).all():
-        return "linear"
-    if Y.shape[0] >= 2 and (Y.sum(axis=0) == 1).all():
-        return "softmax"
-    return "sigmoid"
+def _preview(classes: np.ndarray, n: int = 5) -> str:
+    shown = ", ".join(repr(_python_label(c)) for c in classes[:n])
+    return shown + (", ..." if len(classes) > n else "")
 
 
 # ---------------------------------------------------------------------------------------
-# built-in data sets
+# built-in data sets: X and raw labels, turned into targets by the same rule as a file's
+
+
+class _Source(NamedTuple):
+    X: np.ndarray  # (n_x, m) float64
+    labels: np.ndarray  # (m,) or (n_y, m), as a file would hold them
+    class_names: tuple | None
+    description: str
 
 
 def load_planar_dataset(seed: int = 1):
@@ -218,10 +427,11 @@ def load_planar_dataset(seed: int = 1):
     return X.T.copy(), Y.T.copy()
 
 
-def _flower() -> Dataset:
+
+def _flower() -> _Source:
     X, Y = load_planar_dataset(1)
-    return Dataset(
-        "flower", X, Y, "sigmoid", (0, 1),
+    return _Source(
+        X, Y, None,
         "The notes' planar 'flower' data: 400 points in 2-D, 200 per class (red 0, blue 1) "
         "in petals r = 4 sin(4t) + noise; drawn from RandomState(1), as the notes' np.random.seed(1).",
     )
@@ -235,34 +445,31 @@ def _standardise(X: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(scale(X.T).T)
 
 
-def _breast_cancer() -> Dataset:
+
+def _breast_cancer() -> _Source:
     from sklearn.datasets import load_breast_cancer  # bundled with scikit-learn: no download
 
     raw = load_breast_cancer()
-    X = _standardise(raw.data.T.astype(np.float64))
-    Y = raw.target.astype(np.float64).reshape(1, -1)
-    return Dataset(
-        "breast-cancer", X, Y, "sigmoid", tuple(str(c) for c in raw.target_names),
+    return _Source(
+        _standardise(raw.data.T.astype(np.float64)), raw.target, tuple(str(c) for c in raw.target_names),
         "scikit-learn's Wisconsin breast-cancer set: 569 examples, 30 features, each "
         "standardised to mean 0 and standard deviation 1 over the whole set; "
         "Y = 1 for benign, 0 for malignant.",
     )
 
 
-def _digits() -> Dataset:
+def _digits() -> _Source:
     from sklearn.datasets import load_digits  # bundled with scikit-learn: no download
 
     raw = load_digits()
-    X = raw.data.T.astype(np.float64) / 16.0  # pixel intensities 0..16 -> [0, 1]
-    Y = np.eye(10)[:, raw.target]
-    return Dataset(
-        "digits", X, Y, "softmax", tuple(int(c) for c in raw.target_names),
+    return _Source(
+        raw.data.T.astype(np.float64) / 16.0, raw.target, None,  # pixel intensities 0..16 -> [0, 1]
         "scikit-learn's handwritten digits: 1797 images of 8x8 pixels (64 features) scaled "
         "from 0..16 to [0, 1]; 10 classes, one-hot Y.",
     )
 
 
-def _synthetic_binary() -> Dataset:
+def _synthetic_binary() -> _Source:
     # Labels drawn from the logistic model itself: overlapping classes (not separable), so
     # the maximum-likelihood fit is finite and unique.
     rng = np.random.RandomState(0)
@@ -270,39 +477,39 @@ def _synthetic_binary() -> Dataset:
     X = rng.randn(3, m)
     p = 1.0 / (1.0 + np.exp(-(w.T @ X + b)))
     Y = (rng.rand(1, m) < p).astype(np.float64)
-    return Dataset(
-        "synthetic-binary", X, Y, "sigmoid", (0, 1),
+    return _Source(
+        X, Y, None,
         "Seeded (RandomState(0)) binary set: X (3, 300) standard normal, Y ~ Bernoulli(σ(wᵀx + b)) "
         "with w = (1, -0.5, 0.25), b = 0.2: overlapping classes, not separable.",
     )
 
 
-def _synthetic_softmax() -> Dataset:
+def _synthetic_softmax() -> _Source:
     rng = np.random.RandomState(0)
     m, K = 300, 3
     centres = np.array([[2.0, -1.0, -1.0], [0.0, 1.7, -1.7]])  # (n_x, K), on a circle
     labels = np.arange(m) % K
     X = centres[:, labels] + rng.randn(2, m)
-    return Dataset(
-        "synthetic-softmax", X, np.eye(K)[:, labels], "softmax", (0, 1, 2),
+    return _Source(
+        X, labels, None,
         "Seeded (RandomState(0)) 3-class set: X (2, 300), 100 per class, unit Gaussian blobs "
         "around three centres 2 apart; one-hot Y.",
     )
 
 
-def _synthetic_regression() -> Dataset:
+def _synthetic_regression() -> _Source:
     rng = np.random.RandomState(0)
     m = 200
     X = rng.randn(4, m)
     Y = np.array([[1.5, -2.0, 0.5, 0.0]]) @ X + 0.3 + 0.1 * rng.randn(1, m)
-    return Dataset(
-        "synthetic-regression", X, Y, "linear", None,
+    return _Source(
+        X, Y, None,
         "Seeded (RandomState(0)) regression set: X (4, 200) standard normal, "
         "y = (1.5, -2, 0.5, 0)·x + 0.3 + N(0, 0.1²) noise.",
     )
 
 
-BUILTIN_DATASETS: dict[str, Callable[[], Dataset]] = {
+_BUILTIN_SOURCES: dict[str, Callable[[], _Source]] = {
     "flower": _flower,
     "breast-cancer": _breast_cancer,
     "digits": _digits,
@@ -313,7 +520,7 @@ BUILTIN_DATASETS: dict[str, Callable[[], Dataset]] = {
 
 
 # ---------------------------------------------------------------------------------------
-# files
+# files: each loader gives X and the raw labels; load_dataset turns them into targets
 
 
 def _numeric_X(X, source: str) -> np.ndarray:
@@ -328,7 +535,8 @@ def _numeric_X(X, source: str) -> np.ndarray:
     return X
 
 
-def _load_npz(path: Path, label_column, output):
+
+def _load_npz(path: Path, label_column) -> tuple[_Source, str]:
     if label_column is not None:
         raise ValueError(f"label_column applies to .csv files only, not to {path.name}")
     source = str(path)
@@ -350,8 +558,6 @@ def _load_npz(path: Path, label_column, output):
     X = _numeric_X(X, source)
     m = X.shape[1]
     Y = np.asarray(Y)
-    if Y.dtype.kind in "f" and not np.isfinite(Y).all():
-        raise ValueError(f"{source}: Y contains NaN or inf")
     m_y = Y.shape[-1] if Y.ndim in (1, 2) else None
     if m_y != m:
         hint = ""
@@ -361,17 +567,10 @@ def _load_npz(path: Path, label_column, output):
             f"{source}: Y must be (m,) labels or (n_y, m) targets with m = {m} (X's columns); "
             f"got X {X.shape}, Y {Y.shape}{hint}"
         )
-    if Y.ndim == 1:
-        Y, out, classes = targets_from_labels(Y, output, f"{source}: Y")
-        return X, Y, out, classes
-    if Y.dtype.kind not in "biuf":
-        raise TypeError(f"{source}: a 2-D Y must hold real numbers, got dtype {Y.dtype}")
-    Y = Y.astype(np.float64)
-    out = _check_output(output) or _output_of_targets(Y)
-    return X, Y, out, None
+    return _Source(X, Y, None, f"loaded from {path}"), f"{source}: Y"
 
 
-def _load_csv(path: Path, label_column, output):
+def _load_csv(path: Path, label_column) -> tuple[_Source, str]:
     import pandas as pd
 
     source = str(path)
@@ -400,8 +599,8 @@ def _load_csv(path: Path, label_column, output):
     if nan_cols:
         raise ValueError(f"{source}: missing values (NaN or empty cells) in columns {nan_cols}")
     X = _numeric_X(frame[features].to_numpy(dtype=np.float64).T, source)
-    Y, out, classes = targets_from_labels(frame[label].to_numpy(), output, f"{source}: label column {label!r}")
-    return X, Y, out, classes
+    description = f"loaded from {path}, labels from column {label!r}"
+    return _Source(X, frame[label].to_numpy(), None, description), f"{source}: label column {label!r}"
 
 
 def _looks_numeric(name: str) -> bool:
@@ -412,7 +611,8 @@ def _looks_numeric(name: str) -> bool:
     return True
 
 
-def _load_h5(path: Path, label_column, output):
+
+def _load_h5(path: Path, label_column) -> tuple[_Source, str]:
     if label_column is not None:
         raise ValueError(f"label_column applies to .csv files only, not to {path.name}")
     try:
@@ -436,7 +636,7 @@ def _load_h5(path: Path, label_column, output):
         prefix = pairs[0]
         images = np.asarray(handle[f"{prefix}_x"][()])
         labels = np.asarray(handle[f"{prefix}_y"][()])
-        names = np.asarray(handle["list_classes"][()]) if "list_classes" in handle else None
+        names = tuple(np.asarray(handle["list_classes"][()]).ravel()) if "list_classes" in handle else None
     if images.dtype.kind not in "biuf":
         raise TypeError(f"{source}: {prefix}_x must hold numbers, got dtype {images.dtype}")
     if images.ndim < 2 or images.shape[0] == 0:
@@ -454,43 +654,51 @@ def _load_h5(path: Path, label_column, output):
         flat = flat / 255.0
     elif flat.min() < 0 or flat.max() > 1:
         raise ValueError(f"{source}: float pixels must lie in [0, 1]; got {flat.min()}..{flat.max()}")
-    Y, out, classes = targets_from_labels(labels, output, f"{source}: {prefix}_y")
-    if names is not None and classes is not None and len(names) == len(classes) and classes == tuple(range(len(classes))):
-        # The notes' files name the classes (b'non-cat', b'cat') for labels 0, 1.
-        classes = tuple(n.decode() if isinstance(n, bytes) else str(n) for n in names)
-    return flat, Y, out, classes
+    # The notes' files name the classes (b'non-cat', b'cat') for labels 0, 1.
+    return _Source(flat, labels, names, f"loaded from {path}"), f"{source}: {prefix}_y"
 
 
 _FILE_LOADERS = {".npz": _load_npz, ".csv": _load_csv, ".h5": _load_h5, ".hdf5": _load_h5}
 
 
-def load_dataset(name_or_path, *, label_column: str | None = None, output: str | None = None) -> Dataset:
+def load_dataset(name_or_path, *, label_column: str | None = None, task: str | None = None) -> Dataset:
     """A built-in name (``BUILTIN_DATASETS``) or a path to an ``.npz``, ``.csv`` or ``.h5``
-    file -> ``Dataset`` with ``X: (n_x, m)`` float64 and ``Y`` in the contract's layout.
+    file -> ``Dataset`` with ``X: (n_x, m)`` float64 and ``Y: (n_y, m)`` in the layout of its task.
 
-    label_column: the CSV column holding the labels (default: the last column).
-    output: ``sigmoid``, ``softmax`` or ``linear`` to override the label rule (module
-        docstring); ``None`` infers it. Built-in sets take no override.
+    label_column: the CSV column holding the labels (default: the last column); CSV only.
+    task: ``binary``, ``multiclass``, ``multilabel`` or ``regression``; None infers it by
+        ``infer_task``'s rule, the same for files and built-in sets. A given task must fit
+        the labels (``make_targets``), else a ``ValueError`` naming ``task``.
     """
     if isinstance(name_or_path, bytes) or not isinstance(name_or_path, (str, os.PathLike)):
         raise TypeError(f"name_or_path must be a built-in name or a file path, got {name_or_path!r}")
-    output = _check_output(output)
-    if isinstance(name_or_path, str) and name_or_path in BUILTIN_DATASETS:
-        if label_column is not None or output is not None:
-            raise ValueError(f"the built-in data set {name_or_path!r} takes no label_column or output")
-        return BUILTIN_DATASETS[name_or_path]()
-    path = Path(name_or_path)
-    suffix = path.suffix.lower()
-    if suffix not in _FILE_LOADERS:
-        if isinstance(name_or_path, str) and not suffix and os.sep not in name_or_path and not path.exists():
+    task = _check_task(task)
+    if isinstance(name_or_path, str) and name_or_path in _BUILTIN_SOURCES:
+        if label_column is not None:
+            raise ValueError(f"label_column applies to .csv files only, not to the built-in data set {name_or_path!r}")
+        name, source, argument = name_or_path, _BUILTIN_SOURCES[name_or_path](), f"the labels of {name_or_path!r}"
+    else:
+        path = Path(name_or_path)
+        suffix = path.suffix.lower()
+        if suffix not in _FILE_LOADERS:
+            if isinstance(name_or_path, str) and not suffix and os.sep not in name_or_path and not path.exists():
+                raise ValueError(
+                    f"unknown built-in data set {name_or_path!r}; built-ins: {', '.join(BUILTIN_DATASETS)} "
+                    f"(or give a path to a {', '.join(FILE_EXTENSIONS)} file)"
+                )
             raise ValueError(
-                f"unknown built-in data set {name_or_path!r}; built-ins: {', '.join(BUILTIN_DATASETS)} "
-                f"(or give a path to a {', '.join(FILE_EXTENSIONS)} file)"
+                f"{str(path)!r}: unknown file extension {suffix or '(none)'!r}; expected one of {', '.join(FILE_EXTENSIONS)}"
             )
-        raise ValueError(
-            f"{str(path)!r}: unknown file extension {suffix or '(none)'!r}; expected one of {', '.join(FILE_EXTENSIONS)}"
-        )
-    if not path.is_file():
-        raise ValueError(f"data file {str(path)!r} does not exist (or is not a file)")
-    X, Y, out, classes = _FILE_LOADERS[suffix](path, label_column, output)
-    return Dataset(path.name, X, Y, out, classes, f"loaded from {path}")
+        if not path.is_file():
+            raise ValueError(f"data file {str(path)!r} does not exist (or is not a file)")
+        source, argument = _FILE_LOADERS[suffix](path, label_column)
+        name = path.name
+    targets = make_targets(source.labels, task, argument=argument, class_names=source.class_names)
+    return Dataset(name, source.X, targets.Y, targets.task, targets.classes, source.description,
+                   targets.inferred, targets.note)
+
+
+# Each built-in name -> a loader with load_dataset's keywords: BUILTIN_DATASETS["digits"]().
+BUILTIN_DATASETS: dict[str, Callable[..., Dataset]] = {
+    name: functools.partial(load_dataset, name) for name in _BUILTIN_SOURCES
+}
