@@ -18,7 +18,7 @@ import numpy as np
 from reference_numpy.protocol import NativeStep
 from reference_numpy.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
 
-__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare",
+__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment",
            "matmul_seconds", "copy_seconds"]
 
 NAME = "jax"
@@ -144,3 +144,11 @@ def matmul_seconds(device: str, dtype, n: int, repeats: int) -> float:
             _sync(f(A, B))
             best = min(best, time.perf_counter() - t0)
     return best
+
+
+def environment() -> dict:
+    """JAX's and optax's versions and the devices JAX sees."""
+    import jax
+    import optax
+
+    return {"jax": jax.__version__, "optax": optax.__version__, "devices": [str(d) for d in jax.devices()]}

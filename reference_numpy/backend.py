@@ -14,7 +14,7 @@ import numpy as np
 from .protocol import NativeStep
 from .spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
 
-__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare",
+__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment",
            "matmul_seconds", "copy_seconds", "step_products"]
 
 NAME = "numpy"
@@ -123,3 +123,12 @@ def copy_seconds(device: str, dtype, nbytes: int, repeats: int) -> float:
     src = np.ones(nbytes // np.dtype(dtype).itemsize, dtype=dtype)
     dst = np.empty_like(src)
     return _best(lambda: np.copyto(dst, src), repeats)
+
+
+def environment() -> dict:
+    """NumPy's version and the BLAS it calls, as threadpoolctl sees them."""
+    from threadpoolctl import threadpool_info
+
+    blas = [{k: pool.get(k) for k in ("internal_api", "version", "num_threads", "architecture")}
+            for pool in threadpool_info() if pool.get("user_api") == "blas"]
+    return {"numpy": np.__version__, "blas": blas}

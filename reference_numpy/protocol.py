@@ -22,6 +22,8 @@ Python values and functions, so that it needs nothing from nn-parity to be impor
     Limit the framework to ``n`` CPU threads; returns what was done, in words.
 ``prepare(model, params, X, Y, spec, *, device, learning_rate) -> NativeStep``
     The framework's native step on data already placed on ``device``, for timing (below).
+``environment() -> dict``
+    Versions and devices, in JSON-able values, for the report's ``environment.json``.
 ``matmul_seconds(device, dtype, n, repeats) -> float``, ``copy_seconds(device, dtype, nbytes, repeats) -> float``
     The best time of an ``(n, n) @ (n, n)`` product and of an ``nbytes`` copy in this
     framework, synchronised: the harness takes the best over backends as the machine's limit.

@@ -117,21 +117,14 @@ def resolve_dataset(data: str | os.PathLike | None) -> _Data:
 
 def _plan(devices, backends):
     """(backend, device) pairs that run here, and the ones requested but not run, with why."""
-    from parity import cuda_unavailable_reason
-
     run, not_run = [], []
     for backend in backends:
         for device in devices:
-            if not backend.available():
-                not_run.append({"backend": backend.name, "device": device, "reason": backend.unavailable_reason()})
-            elif device in backend.devices():
+            reason = backend.device_reason(device)
+            if reason is None:
                 run.append((backend, device))
-            elif backend.framework is None:
-                not_run.append({"backend": backend.name, "device": device,
-                                "reason": "NumPy is the CPU reference: it has no GPU path"})
             else:
-                not_run.append({"backend": backend.name, "device": device,
-                                "reason": cuda_unavailable_reason(backend.framework)})
+                not_run.append({"backend": backend.name, "device": device, "reason": reason})
     return run, not_run
 
 
@@ -151,7 +144,7 @@ def _parity(data: _Data, quick: bool, devices, dtypes, bar) -> pd.DataFrame:
 
 
 def _training(data: _Data, steps: int, pairs, dtypes, bar) -> pd.DataFrame:
-    from parity import BACKENDS
+    from parity import reference_backend
     from reference_numpy import init_params
 
     m = data.X.shape[1]
@@ -159,7 +152,8 @@ def _training(data: _Data, steps: int, pairs, dtypes, bar) -> pd.DataFrame:
     per_epoch = 1 if batch_size is None else math.ceil(m / batch_size)
     epochs = max(1, math.ceil(steps / per_epoch))
     # The NumPy reference always runs (on the CPU): the other curves are measured against it.
-    pairs = [(BACKENDS["numpy"], "cpu")] + [(b, d) for b, d in pairs if b.name != "numpy"]
+    reference = reference_backend()
+    pairs = [(reference, "cpu")] + [(b, d) for b, d in pairs if b.name != reference.name]
     frames = []
     bar.set_description("training")
     for dtype in dtypes:
@@ -202,7 +196,7 @@ def _timing(quick: bool, pairs, devices, dtypes, repeats: int, bar):
             for workload in workloads:
                 for backend, _ in device_pairs:
                     bar.set_description(f"timing {workload.name} {backend.name} {device} {dtype}")
-                    for row in time_workload(workload, backend.name, device, dtype, repeats=repeats, limits=limits):
+                    for row in time_workload(workload, backend, device, dtype, repeats=repeats, limits=limits):
                         row.update({
                             "layer_dims": "x".join(map(str, workload.layer_dims)), "m": workload.m,
                             "width": workload.layer_dims[1] if workload.model == "deep" else None,
@@ -257,15 +251,14 @@ def build_report(out: str | os.PathLike, *, quick: bool = False, devices=("cpu",
     threads = configure_threads()
     dataset = resolve_dataset(data)
 
-    from parity import available_backends
-    from parity.registry import BACKENDS
+    from parity import BACKENDS, available_backends, reference_backend
 
     devices, dtypes = tuple(devices), tuple(dtypes)
     pairs, not_run = _plan(devices, BACKENDS.values())
     repeats = repeats or (3 if quick else 20)
     steps = 40 if quick else 300
     n_cases = (len(QUICK_CASES) if quick else _n_builtin_cases()) + 1
-    n_train = len(dtypes) * (1 + sum(1 for b, _ in pairs if b.name != "numpy"))
+    n_train = len(dtypes) * (1 + sum(1 for b, _ in pairs if b.name != reference_backend().name))
     n_timing = len(standard_workloads(quick)) * len(pairs) * len(dtypes)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
@@ -320,9 +313,9 @@ def _write(tmp: Path, *, parity, training, timing, limits, vectorisation, enviro
     parity_columns = ["model", "case", "backend", "device", "dtype", "cost", "cost_rel_err", "grad_rel_err",
                       "cost_tol", "grad_tol", "passed"]
     (parity if not parity.empty else pd.DataFrame(columns=parity_columns)).to_csv(tmp / "parity.csv", index=False)
-    timing_columns = ["model", "workload", "backend", "device", "dtype", "phase", "median_s", "iqr_s",
-                      "repeats", "flops", "bytes", "gflops", "limit_s", "ratio_to_limit", "threads",
-                      *TIMING_EXTRA_COLUMNS]
+    from .timing import ROW_KEYS
+
+    timing_columns = [*ROW_KEYS, *TIMING_EXTRA_COLUMNS]
     (timing if not timing.empty else pd.DataFrame(columns=timing_columns)).to_csv(tmp / "timing.csv", index=False)
     training.to_csv(tmp / "training.csv", index=False)
     vectorisation.to_csv(tmp / "vectorisation.csv", index=False)

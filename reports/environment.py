@@ -92,25 +92,27 @@ def _nvidia_smi() -> dict:
     return {"nvidia_smi": gpus}
 
 
+def _backends() -> dict:
+    """Per backend: its package, how it was found, its devices here (or why not), and what its
+    protocol's ``environment()`` says (framework versions, GPU names)."""
+    from parity import BACKENDS
+
+    out = {}
+    for name, backend in BACKENDS.items():
+        entry: dict = {"package": backend.package, "source": backend.source,
+                       "unavailable_reason": backend.unavailable_reason()}
+        if entry["unavailable_reason"] is None:
+            entry["devices"] = backend.device_reasons()
+            describe = backend.hook("environment")
+            if describe:
+                entry["framework"] = describe()
+        out[name] = entry
+    return out
+
+
 def _gpu() -> dict:
-    from parity import cuda_unavailable_reason
-
-    gpu: dict = {"torch": None, "jax": None}
-    reason = cuda_unavailable_reason("torch")
-    if reason is None:
-        import torch
-
-        gpu["torch"] = {"device_name": torch.cuda.get_device_name(0), "cuda": torch.version.cuda,
-                        "cudnn": torch.backends.cudnn.version(), "device_count": torch.cuda.device_count()}
-    else:
-        gpu["torch_reason"] = reason
-    reason = cuda_unavailable_reason("jax")
-    if reason is None:
-        import jax
-
-        gpu["jax"] = {"devices": [str(d) for d in jax.devices("gpu")]}
-    else:
-        gpu["jax_reason"] = reason
+    gpu: dict = {"backends": {name: info.get("devices", {}).get("cuda", info.get("unavailable_reason"))
+                              for name, info in _backends().items()}}
     gpu.update(_nvidia_smi())
     return gpu
 
@@ -135,6 +137,7 @@ def collect_environment(threads: dict | None = None) -> dict:
                 "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
                 "machine": platform.machine()},
         "threads": threads,
+        "backends": _backends(),
         "gpu": _gpu(),
     }
     env.update(_git_commit())

@@ -10,31 +10,37 @@ What is timed (on data already on the device, so no conversion is counted):
 * ``step``: forward + backward + parameter update, each package's own ``train_step`` — the
   step its ``train`` repeats (reference: by hand; torch: autograd w.r.t. the parameters
   only, update in place; JAX: the module-level jitted step, params pytree in and out).
+* ``floor``: the step's matrix products alone, timed in the backend's own framework on
+  arrays of the same shapes: what the step cannot go below in that framework;
+  ``ratio_to_floor`` = step / floor says what the implementation spends beyond them.
 
-Every timed region ends with the device synchronised: ``jax.block_until_ready`` on the
-outputs (JAX dispatches asynchronously, on the CPU too) and ``torch.cuda.synchronize`` for
-torch on CUDA. Warm-up calls run before the ``repeats`` timed calls; the median and the
+All of it reaches the backend through its protocol (``reference_numpy.protocol``:
+``prepare`` returns the ``NativeStep``); a backend that declares no native step is timed
+through its public ``train``, conversions included, and its rows say so (``timed_through``).
+
+Every timed region ends with the device synchronised by the backend's own ``sync``
+(``jax.block_until_ready``: JAX dispatches asynchronously, on the CPU too;
+``torch.cuda.synchronize`` on CUDA). Warm-up calls run before the ``repeats`` timed calls; the median and the
 interquartile range are reported. On the GPU, TF32 is off for float32 (torch's matmul and
 cuDNN flags; JAX under ``jax.default_matmul_precision("highest")``).
 
 Threads: ``configure_threads(n)`` gives every CPU backend the same count (default: all the
-cores this process may use) — NumPy's BLAS through threadpoolctl, torch through
-``torch.set_num_threads``, and XLA through ``XLA_FLAGS`` (its CPU thread pool is sized when
-JAX starts, so the flag is set only if JAX is not yet imported; otherwise XLA keeps its
-default, all cores, and the returned record says so).
+cores this process may use) through each backend's declared ``set_threads`` (NumPy's BLAS
+through threadpoolctl, torch through ``torch.set_num_threads``, XLA through ``XLA_FLAGS``,
+which works only before JAX starts; the returned record says what each one did).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from reference_numpy import init_params
+from reference_numpy.protocol import NativeStep
 from reference_numpy.spec import ModelSpec
 
 from .flops import count_bytes, count_flops
@@ -50,10 +56,10 @@ __all__ = [
     "PHASES",
 ]
 
-PHASES = ("compile", "forward", "step")
+PHASES = ("compile", "forward", "step", "floor")
 ROW_KEYS = (
     "model", "workload", "backend", "device", "dtype", "phase", "median_s", "iqr_s", "repeats",
-    "flops", "bytes", "gflops", "limit_s", "ratio_to_limit", "threads",
+    "flops", "bytes", "gflops", "limit_s", "ratio_to_limit", "threads", "timed_through", "ratio_to_floor",
 )
 LEARNING_RATE = 1e-4  # small, so that repeated steps stay in a sane range
 NOTES_N_X = 64 * 64 * 3
@@ -89,8 +95,9 @@ class Workload:
 
 
 def standard_workloads(quick: bool = False) -> list[Workload]:
-    """The notes' three models on the cat images (n_x = 64·64·3 = 12288, m = 209), then a sweep
-    over m (the L-layer network) and a sweep over the width of a 2-layer network.
+    """The notes' three models on the cat images (n_x = 64·64·3 = 12288, m = 209), a
+    compute-bound network ((1024, 1024, 1024, 10) softmax, m = 2048), then a sweep over m (the
+    L-layer network) and a sweep over the width of a 2-layer network.
 
     ``quick``: the same shapes of study, tiny sizes and few points (for tests and smoke runs).
     """
@@ -105,6 +112,9 @@ def standard_workloads(quick: bool = False) -> list[Workload]:
         Workload("2-layer", "deep", (n_x, 7, 1), m),
         Workload("L-layer", "deep", (n_x, 20, 7, 5, 1), m),
     ]
+    # Compute-bound: square-ish products where the limit is the matmul rate, not bandwidth.
+    out.append(Workload("compute-bound", "deep", (64, 64, 64, 10) if quick else (1024, 1024, 1024, 10),
+                        128 if quick else 2048, output="softmax"))
     out += [Workload(f"sweep-m-{k}", "deep", (n_x, 20, 7, 5, 1), k, sweep="m") for k in ms]
     out += [Workload(f"sweep-width-{w}", "deep", (n_x, w, 1), m, sweep="width") for w in widths]
     return out
@@ -113,7 +123,6 @@ def standard_workloads(quick: bool = False) -> list[Workload]:
 # ---------------------------------------------------------------------------- threads
 
 _THREADS: dict = {}
-_BLAS_LIMITER = None  # kept alive: threadpoolctl's limits hold while the object exists
 
 
 def _default_threads() -> int:
@@ -124,37 +133,19 @@ def _default_threads() -> int:
 
 
 def configure_threads(n: int | None = None) -> dict:
-    """Give NumPy's BLAS, torch and (if not yet started) XLA ``n`` threads (default: all the
-    cores this process may use). Returns the record: ``{"threads", "numpy", "torch", "jax"}``."""
-    global _BLAS_LIMITER
+    """Give every backend ``n`` CPU threads (default: all the cores this process may use),
+    through each one's declared ``set_threads`` (NumPy's BLAS by threadpoolctl, torch's
+    ``set_num_threads``, XLA's flag before JAX starts). Returns the record:
+    ``{"threads": n, backend name: what was done, ...}``."""
+    from parity import available_backends
+
     n = _default_threads() if n is None else int(n)
     if n < 1:
         raise ValueError(f"threads must be >= 1, got {n}")
     record: dict = {"threads": n}
-    try:
-        from threadpoolctl import threadpool_limits
-
-        _BLAS_LIMITER = threadpool_limits(limits=n)
-        record["numpy"] = f"BLAS limited to {n} threads (threadpoolctl)"
-    except ImportError:
-        record["numpy"] = "threadpoolctl not installed: BLAS default"
-    try:
-        import torch
-
-        torch.set_num_threads(n)
-        record["torch"] = f"torch.set_num_threads({n})"
-    except ImportError:
-        record["torch"] = "not installed"
-    flag = f"--xla_cpu_multi_thread_eigen={'true' if n > 1 else 'false'} intra_op_parallelism_threads={n}"
-    if "jax" not in sys.modules:
-        flags = os.environ.get("XLA_FLAGS", "")
-        if "intra_op_parallelism_threads" not in flags:
-            os.environ["XLA_FLAGS"] = (flags + " " + flag).strip()
-        record["jax"] = f"XLA_FLAGS={os.environ['XLA_FLAGS']!r} (set before JAX starts)"
-    elif n == _default_threads():
-        record["jax"] = f"XLA default: all {n} cores (its pool was sized at import)"
-    else:
-        record["jax"] = f"JAX already imported: XLA keeps its pool sized at import (all cores), not {n}"
+    for backend in available_backends():
+        set_threads = backend.hook("set_threads")
+        record[backend.name] = set_threads(n) if set_threads else "declares no thread control"
     _THREADS.clear()
     _THREADS.update(record)
     return dict(record)
@@ -176,111 +167,6 @@ def workload_data(workload: Workload, dtype: str = "float64", seed: int = 0):
     return params, X, Y
 
 
-class _Native:
-    """A backend's native forward and step on device-resident data, with its sync."""
-
-    def __init__(self, forward, step, sync, context):
-        self.forward, self.step, self.sync, self.context = forward, step, sync, context
-
-
-def _numpy_native(workload, params, X, Y, device):
-    if device != "cpu":
-        raise ValueError(f"the numpy backend runs on the CPU only, not on {device!r}")
-    if workload.model == "logistic":
-        from reference_numpy import logistic as mod
-
-        state = {"params": {"w": params["w"], "b": X.dtype.type(params["b"])}}
-        forward = lambda: mod.loss(state["params"], X, Y)  # noqa: E731
-
-        def step():
-            state["params"], cost = mod.train_step(state["params"], X, Y, LEARNING_RATE)
-            return cost
-    else:
-        from reference_numpy import deep as mod
-
-        spec = workload.spec()
-        state = {"params": params}
-        forward = lambda: mod.loss(state["params"], X, Y, spec)  # noqa: E731
-
-        def step():
-            state["params"], cost = mod.train_step(state["params"], X, Y, spec, LEARNING_RATE)
-            return cost
-    return _Native(forward, step, lambda out: out, contextlib.nullcontext())
-
-
-def _torch_native(workload, params, X, Y, device):
-    import torch
-
-    from torch_impl.convert import precision, resolve_device, to_tensor
-
-    dev = resolve_device(device)
-    if workload.model == "logistic":
-        from torch_impl import logistic as mod
-
-        model = mod.LogisticRegression.from_params(params, device=device)
-    else:
-        from torch_impl import deep as mod
-
-        model = mod.DeepNetwork.from_params(params, workload.spec(), device=device)
-    A0, Yt = to_tensor(X.T, dev), to_tensor(Y, dev)
-
-    def forward():
-        with torch.inference_mode():
-            return mod.loss(model, A0, Yt)
-
-    def step():
-        return mod.train_step(model, A0, Yt, LEARNING_RATE)
-
-    def sync(out):
-        if dev.type == "cuda":
-            torch.cuda.synchronize(dev)
-        return out
-
-    # The package's own precision context: IEEE float32 (no TF32) while timed, as in its
-    # public calls, and the caller's settings restored afterwards.
-    return _Native(forward, step, sync, precision(X.dtype))
-
-
-def _jax_native(workload, params, X, Y, device):
-    import jax
-
-    from jax_impl.convert import params_to_device, precision, resolve_device, to_device
-
-    dev = resolve_device(device)
-    with precision(X.dtype):  # arrays made in the dtype; the caller re-enters for the timed calls
-        if workload.model == "logistic":
-            from jax_impl import logistic as mod
-
-            p = params_to_device({"w": params["w"], "b": np.asarray(params["b"], dtype=X.dtype)}, dev)
-            extra = ()
-        else:
-            from jax_impl import deep as mod
-
-            p = params_to_device(params, dev)
-            extra = (workload.spec(),)
-        Xd, Yd = to_device(X, dev), to_device(Y, dev)
-        lr = to_device(np.asarray(LEARNING_RATE, dtype=X.dtype), dev)
-    loss = jax.jit(mod.loss, static_argnums=(3,) if extra else ())
-    state = {"params": p}
-
-    def forward():
-        return loss(state["params"], Xd, Yd, *extra)
-
-    def step():
-        state["params"], cost = mod.train_step(state["params"], Xd, Yd, *extra, lr)
-        return cost
-
-    def sync(out):
-        jax.block_until_ready((out, state["params"]))
-        return out
-
-    # precision() also pins matmul precision "highest": no TF32 for float32 on GPUs.
-    return _Native(forward, step, sync, precision(X.dtype))
-
-
-_NATIVE = {"numpy": _numpy_native, "torch": _torch_native, "jax": _jax_native}
-
-
 def _median_iqr(times: list[float]) -> tuple[float, float]:
     q1, med, q3 = np.percentile(times, [25, 50, 75])
     return float(med), float(q3 - q1)
@@ -292,13 +178,33 @@ def _timed(fn, sync) -> float:
     return time.perf_counter() - t0
 
 
-def time_workload(workload: Workload, backend: str, device: str = "cpu", dtype: str = "float64",
+def _public_train(backend, workload: Workload, params, X, Y, device: str) -> NativeStep:
+    """A backend with no native step is timed through its public API, conversions included:
+    ``step`` is one full-batch ``train`` epoch (one update), ``forward`` one ``predict_proba``."""
+    spec = workload.spec()
+    if workload.model == "logistic":
+        hyper = {"learning_rate": LEARNING_RATE, "num_iterations": 1}
+    else:
+        hyper = {"learning_rate": LEARNING_RATE, "num_epochs": 1, "batch_size": None, "seed": 0}
+    return NativeStep(
+        forward=lambda: backend.predict_proba(workload.model, params, X, spec, device),
+        step=lambda: backend.train(workload.model, params, X, Y, spec, device, **hyper),
+    )
+
+
+def time_workload(workload: Workload, backend, device: str = "cpu", dtype: str = "float64",
                   repeats: int = 20, limits: MachineLimits | None = None) -> list[dict]:
-    """Time ``backend``'s native first call, forward and step on ``workload``: one row per phase
-    in ``PHASES``, with the keys of ``ROW_KEYS``. ``limits`` (measured now if None) must be for
-    the same device and dtype."""
-    if backend not in _NATIVE:
-        raise ValueError(f"backend must be one of {', '.join(_NATIVE)}, got {backend!r}")
+    """Time ``backend``'s first call, forward, step and framework floor on ``workload``: one
+    row per phase in ``PHASES``, with the keys of ``ROW_KEYS``. ``backend`` is a registered
+    backend or its name; ``limits`` (measured now if None) must be for the same device and dtype.
+
+    The step is the backend's native one (``prepare`` of its protocol) where it declares
+    one, else its public ``train`` (``timed_through`` says which). ``floor`` times the
+    step's matrix products alone, in the backend's own framework, where it offers them.
+    """
+    from parity import get_backend
+
+    backend = get_backend(backend) if isinstance(backend, str) else backend
     dtype = np.dtype(dtype).name
     repeats = int(repeats)
     if repeats < 1:
@@ -310,24 +216,35 @@ def time_workload(workload: Workload, backend: str, device: str = "cpu", dtype: 
     elif (limits.device, limits.dtype) != (device, dtype):
         raise ValueError(f"limits are for {limits.device}/{limits.dtype}, not {device}/{dtype}")
     params, X, Y = workload_data(workload, dtype)
-    native = _NATIVE[backend](workload, params, X, Y, device)
+    native = backend.prepare(workload.model, params, X, Y, workload.spec(), device=device,
+                             learning_rate=LEARNING_RATE)
+    through = "native step"
+    if native is None:
+        native, through = _public_train(backend, workload, params, X, Y, device), "public train"
     warmup = max(1, min(3, repeats // 5))
+    phases = [("forward", native.forward), ("step", native.step)]
+    if getattr(native, "products", None) is not None:
+        phases.append(("floor", native.products))
+    sync = getattr(native, "sync", None) or (lambda out: out)
     results: dict[str, tuple[float, float, int]] = {}
-    with native.context:
-        results["compile"] = (_timed(native.step, native.sync), 0.0, 1)
-        for phase, fn in (("forward", native.forward), ("step", native.step)):
+    with getattr(native, "context", None) or contextlib.nullcontext():
+        results["compile"] = (_timed(native.step, sync), 0.0, 1)
+        for phase, fn in phases:
             for _ in range(warmup):
-                native.sync(fn())
-            times = [_timed(fn, native.sync) for _ in range(repeats)]
+                sync(fn())
+            times = [_timed(fn, sync) for _ in range(repeats)]
             results[phase] = (*_median_iqr(times), repeats)
     rows = []
     for phase in PHASES:
+        if phase not in results:
+            continue
         median, iqr, n = results[phase]
-        flops, nbytes = count_flops(workload, phase), count_bytes(workload, phase, dtype)
+        counted = "step" if phase == "floor" else phase
+        flops, nbytes = count_flops(workload, counted), count_bytes(workload, counted, dtype)
         rows.append({
             "model": workload.model,
             "workload": workload.name,
-            "backend": backend,
+            "backend": backend.name,
             "device": device,
             "dtype": dtype,
             "phase": phase,
@@ -340,5 +257,9 @@ def time_workload(workload: Workload, backend: str, device: str = "cpu", dtype: 
             "limit_s": limit_seconds(flops, nbytes, limits),
             "ratio_to_limit": ratio_to_limit(median, flops, nbytes, limits),
             "threads": _THREADS["threads"],
+            "timed_through": through,
         })
+    floor = results.get("floor")
+    for row in rows:
+        row["ratio_to_floor"] = row["median_s"] / floor[0] if floor and row["phase"] == "step" else float("nan")
     return rows

@@ -19,7 +19,7 @@ from reference_numpy.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
 
 from .convert import precision, resolve_device, to_tensor, torch_dtype
 
-__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare",
+__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment",
            "matmul_seconds", "copy_seconds"]
 
 NAME = "torch"
@@ -132,3 +132,12 @@ def copy_seconds(device: str, dtype, nbytes: int, repeats: int) -> float:
     src = torch.ones(nbytes // np.dtype(dtype).itemsize, dtype=tdt, device=dev)
     dst = torch.empty_like(src)
     return _best(lambda: dst.copy_(src), _sync_for(dev), repeats)
+
+
+def environment() -> dict:
+    """torch's version and, where present, its CUDA device, CUDA and cuDNN versions."""
+    info = {"torch": torch.__version__, "threads": torch.get_num_threads()}
+    if torch.cuda.is_available():
+        info.update(cuda_device=torch.cuda.get_device_name(0), cuda=torch.version.cuda,
+                    cudnn=torch.backends.cudnn.version(), device_count=torch.cuda.device_count())
+    return info
