@@ -5,7 +5,7 @@
 Depends on NumPy only; importing it imports neither torch nor jax.
 """
 
-from . import activations, batches, checks, deep, labels, logistic, losses
+from . import activations, batches, checks, course, deep, labels, logistic, losses
 from .init import INIT_METHODS, init_logistic_params, init_params
 from .spec import ACTIVATION_NAMES, DEFAULT_LOSS, LOSS_NAMES, OUTPUT_NAMES, ModelSpec
 
@@ -21,6 +21,7 @@ __all__ = [
     "activations",
     "batches",
     "checks",
+    "course",
     "deep",
     "labels",
     "logistic",

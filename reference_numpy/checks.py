@@ -65,12 +65,23 @@ def check_seed(seed) -> int:
     return int(seed)
 
 
-def _as_array(value, argument: str) -> np.ndarray:
+def _as_array(value, argument: str, order: str = "") -> np.ndarray:
+    """``value`` as an array of real numbers, else a TypeError that names ``argument``.
+
+    ``order`` ("; the order is f(params, X, ...)") ends the message of a wrong kind of
+    thing, where the caller knows the signature: a dict or a ModelSpec where an array
+    belongs is nearly always an argument in the wrong place.
+    """
     if isinstance(value, (str, bytes, dict)) or value is None:
-        raise TypeError(f"{argument} must be a numeric array, got {type(value).__name__}")
-    arr = np.asarray(value)
+        raise TypeError(f"{argument} must be a numeric array, got {type(value).__name__}{order}")
+    try:
+        arr = np.asarray(value)
+    except ValueError as exc:  # ragged nested sequences
+        raise ValueError(f"{argument} must be a rectangular numeric array: {exc}") from exc
+    if arr.dtype.kind == "O" and not isinstance(value, np.ndarray):
+        raise TypeError(f"{argument} must be a numeric array, got {type(value).__name__}{order}")
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{argument} must hold real numbers, got dtype {arr.dtype}")
+        raise TypeError(f"{argument} must hold real numbers, got dtype {arr.dtype}{order}")
     return arr
 
 
@@ -135,9 +146,18 @@ def _check_param(params: dict, key: str, shape: tuple, dtype: np.dtype) -> np.nd
     return arr.copy()
 
 
-def _check_keys(params, expected: list[str]) -> None:
+def _check_keys(params, expected: list[str] | None, order: str = "") -> None:
+    """params: a dict (else a TypeError that shows the layout wanted and ends with
+    ``order``) with exactly the keys ``expected``. ``expected=None`` checks the kind alone,
+    for the deep layout before the spec that gives its keys is known."""
     if not isinstance(params, dict):
-        raise TypeError(f"params must be a dict of arrays, got {type(params).__name__}")
+        if expected is None:
+            layout = "{'W1': ..., 'b1': ..., ...}"
+        else:
+            layout = "{" + ", ".join(f"{k!r}: ..." for k in expected[:2]) + (", ...}" if len(expected) > 2 else "}")
+        raise TypeError(f"params must be a dict of arrays {layout}, got {type(params).__name__}{order}")
+    if expected is None:
+        return
     missing = [k for k in expected if k not in params]
     extra = [k for k in params if k not in expected]
     if missing or extra:
@@ -207,11 +227,13 @@ def check_train_args(learning_rate, num_steps, batch_size, seed, X: np.ndarray, 
     )
 
 
-def check_spec(spec):
+def check_spec(spec, order: str = ""):
+    """A ``ModelSpec``, else a TypeError ending with ``order`` (the caller's signature)."""
     from .spec import ModelSpec  # spec.py imports nothing from here; keep it that way
 
     if not isinstance(spec, ModelSpec):
-        raise TypeError(f"spec must be a ModelSpec, got {type(spec).__name__}")
+        hint = " (build one with ModelSpec(layer_dims))" if isinstance(spec, (tuple, list)) else ""
+        raise TypeError(f"spec must be a ModelSpec, got {type(spec).__name__}{hint}{order}")
     return spec
 
 
@@ -223,38 +245,58 @@ def _check_X_for(X, n_x: int, source: str) -> np.ndarray:
 
 
 def check_deep_inputs(params, X, Y, spec):
-    """(params, X, Y) for the L-layer network, checked against ``spec`` and copied."""
-    spec = check_spec(spec)
+    """(params, X, Y) for the L-layer network, checked against ``spec`` and copied.
+
+    The kind of each argument is checked first, in the signature's order, so arguments
+    passed in another order get a TypeError that names the first one out of place and the
+    order expected, before any value is looked at.
+    """
+    order = "; the order is cost_and_grads(params, X, Y, spec) and train(params, X, Y, spec, ...)"
+    _check_keys(params, None, order)
+    _as_array(X, "X", order)
+    _as_array(Y, "Y", order)
+    spec = check_spec(spec, order)
     X = _check_X_for(X, spec.n_x, "spec.layer_dims[0] (n_x)")
     Y = check_Y(Y, X, spec.output, spec.n_y)
     return check_deep_params(params, spec, X.dtype), X, Y
 
 
 def check_deep_predict_inputs(params, X, spec):
-    """(params, X) for prediction with the L-layer network."""
-    spec = check_spec(spec)
+    """(params, X) for prediction with the L-layer network; kinds first, as ``check_deep_inputs``."""
+    order = "; the order is predict(params, X, spec) and predict_proba(params, X, spec)"
+    _check_keys(params, None, order)
+    _as_array(X, "X", order)
+    spec = check_spec(spec, order)
     X = _check_X_for(X, spec.n_x, "spec.layer_dims[0] (n_x)")
     return check_deep_params(params, spec, X.dtype), X
 
 
-def _logistic_n_x(params) -> int:
-    if not isinstance(params, dict):
-        raise TypeError(f"params must be a dict of arrays, got {type(params).__name__}")
-    if "w" not in params:
-        raise ValueError("params must have keys ['w', 'b']; missing ['w']")
-    w = _as_array(params["w"], "params['w']")
+def _logistic_n_x(params, order: str = "") -> int:
+    """n_x from ``params["w"]: (n_x, 1)``; ``order`` ends a wrong kind's message."""
+    _check_keys(params, ["w", "b"], order)
+    w = _as_array(params["w"], "params['w']", order)
     if w.ndim != 2 or w.shape[1] != 1:
         raise ValueError(f"params['w'] must have shape (n_x, 1); got {w.shape}")
     return w.shape[0]
 
 
 def check_logistic_inputs(params, X, Y):
-    """(params, X, Y) for logistic regression: w (n_x, 1), b scalar, X (n_x, m), Y (1, m) of 0/1."""
-    X = _check_X_for(X, _logistic_n_x(params), "the length of params['w'] (n_x)")
+    """(params, X, Y) for logistic regression: w (n_x, 1), b scalar, X (n_x, m), Y (1, m) of 0/1.
+    Kinds first, in the signature's order, as ``check_deep_inputs``."""
+    order = ("; the order is cost_and_grads(params, X, Y) and train(params, X, Y, ...), "
+             "with params = {'w': w, 'b': b}")
+    n_x = _logistic_n_x(params, order)
+    _as_array(X, "X", order)
+    _as_array(Y, "Y", order)
+    X = _check_X_for(X, n_x, "the length of params['w'] (n_x)")
     Y = check_Y(Y, X, "sigmoid", 1)
     return check_logistic_params(params, X.shape[0], X.dtype), X, Y
 
 
 def check_logistic_predict_inputs(params, X):
-    X = _check_X_for(X, _logistic_n_x(params), "the length of params['w'] (n_x)")
+    """(params, X) for prediction with logistic regression; kinds first."""
+    order = "; the order is predict(params, X) and predict_proba(params, X), with params = {'w': w, 'b': b}"
+    n_x = _logistic_n_x(params, order)
+    _as_array(X, "X", order)
+    X = _check_X_for(X, n_x, "the length of params['w'] (n_x)")
     return check_logistic_params(params, X.shape[0], X.dtype), X
