@@ -1,0 +1,5 @@
+"""Broken backend (test fixture): db[2] has the wrong sign."""
+
+from . import deep
+
+__all__ = ["deep"]

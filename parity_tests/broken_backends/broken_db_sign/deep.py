@@ -1,0 +1,49 @@
+"""Defect: db[2] is returned with the wrong sign (nets with L >= 2; a 1-layer net is right).
+
+Otherwise the reference: the same forward pass and cost, and ``train`` steps along these
+gradients, so its trajectory goes wrong too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reference_numpy import deep as _ref
+from reference_numpy.batches import batch_bounds, epoch_permutations
+from reference_numpy.checks import check_deep_inputs, check_train_args
+from reference_numpy.deep import predict, predict_proba
+from reference_numpy.losses import compute_cost
+
+__all__ = ["cost_and_grads", "train", "predict_proba", "predict"]
+
+
+def _cost_and_grads(params, X, Y, spec):
+    """On checked arrays: the reference's (J, grads), then the defect."""
+    AL, caches = _ref.model_forward(params, X, spec)
+    cost = compute_cost(caches[-1][1], Y, spec.loss)  # from Z[L]
+    grads = _ref.model_backward(AL, Y, caches, spec)
+    if "db2" in grads:
+        grads["db2"] = -grads["db2"]  # the defect
+    return cost, grads
+
+
+def cost_and_grads(params, X, Y, spec):
+    """X: (n_x, m), Y: (n[L], m) -> (J, grads {"dW1", "db1", ...}), db2 negated."""
+    params, X, Y = check_deep_inputs(params, X, Y, spec)
+    return _cost_and_grads(params, X, Y, spec)
+
+
+def train(params, X, Y, spec, learning_rate=0.0075, num_epochs=2500, batch_size=None, seed=0):
+    """Gradient descent along the broken gradients, batches as the reference takes them."""
+    params, X, Y = check_deep_inputs(params, X, Y, spec)
+    learning_rate, num_epochs, batch_size, seed = check_train_args(learning_rate, num_epochs, batch_size, seed, X)
+    m = X.shape[1]
+    orders = [np.arange(m)] * num_epochs if batch_size == m else epoch_permutations(m, num_epochs, seed)
+    costs = []
+    for order in orders:
+        for start, stop in batch_bounds(m, batch_size):
+            idx = order[start:stop]
+            cost, grads = _cost_and_grads(params, X[:, idx], Y[:, idx], spec)
+            params = _ref.update_parameters(params, grads, learning_rate)
+            costs.append(cost)
+    return params, costs
