@@ -1,4 +1,4 @@
-"""Defect: float32 in, float64 out (gradients, costs, trained params and predictions are computed and returned in float64).
+"""Defect: float32 in, float64 out: gradients, trained params and predictions come back float64.
 
 Input is checked as the reference checks it (so a params/X dtype mismatch is still refused),
 then everything is upcast and handed to the reference.

@@ -1,4 +1,4 @@
-"""Defect: cross-entropy computed naively from A[L], -Y log A - (1-Y) log(1-A), so a saturated unit gives an inf or NaN cost.
+"""Defect: cross-entropy from A[L], -Y log A - (1-Y) log(1-A): a saturated unit gives an inf or NaN cost.
 
 The gradients are the reference's (dZ[L] = A[L] - Y stays right); only the value of J is
 wrong, and silently: NumPy's warnings are suppressed inside, as a careless implementation's
