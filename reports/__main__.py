@@ -6,6 +6,6 @@ import sys
 from .cli import main
 
 argv = sys.argv[1:]
-if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
     argv = ["report", *argv]
 raise SystemExit(main(argv))

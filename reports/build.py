@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["ReportError", "ReportResult", "DataCase", "build_report", "resolve_dataset", "QUICK_CASES",
+__all__ = ["ReportError", "ReportResult", "DataCase", "build_report", "resolve_dataset", "check_out", "QUICK_CASES",
            "TRAINING_COLUMNS", "TIMING_EXTRA_COLUMNS"]
 
 # The parity cases of a --quick report: one per model, output and a saturated one.
@@ -46,6 +46,7 @@ class ReportResult:
     out: Path
     passed: bool
     parity_rows: int
+    compared: int
     parity_failures: int
     seconds: float
     not_run: list[dict] = field(default_factory=list)
@@ -89,16 +90,20 @@ class _Data:
     spec: object
     learning_rate: float
     spec_note: str
+    task: str = ""
+    task_note: str = ""
 
 
-def resolve_dataset(data: str | os.PathLike | None) -> _Data:
+def resolve_dataset(data: str | os.PathLike | None, *, task: str | None = None,
+                    label_column: str | None = None) -> _Data:
     """The report's data (``--data``; default the notes' flower) and the deep model fitted
     to it. Raises ``ReportError`` with the loader's message for bad data."""
     from parity.data import load_dataset
     from reference_numpy import ModelSpec
 
     try:
-        ds = load_dataset("flower" if data is None else (str(data) if isinstance(data, Path) else data))
+        ds = load_dataset("flower" if data is None else (str(data) if isinstance(data, Path) else data),
+                          task=task, label_column=label_column)
     except (ValueError, TypeError, OSError, ImportError) as exc:
         raise ReportError(f"cannot use --data {str(data)!r}: {exc}") from None
     if ds.name == "flower":
@@ -110,7 +115,7 @@ def resolve_dataset(data: str | os.PathLike | None) -> _Data:
         lr = 0.05 if ds.output == "linear" else 0.3
         note = (f"({ds.n_x}, 8, 4, {ds.n_y}): two tanh hidden layers fitted to the data's shape, "
                 f"{ds.output} output; learning rate {lr}")
-    return _Data(ds.name, ds.description, ds.X, ds.Y, ds.output, spec, lr, note)
+    return _Data(ds.name, ds.description, ds.X, ds.Y, ds.output, spec, lr, note, ds.task, ds.task_note)
 
 
 # --------------------------------------------------------------------------- what runs where
@@ -209,7 +214,9 @@ def _timing(quick: bool, pairs, devices, dtypes, repeats: int, bar):
 
 # --------------------------------------------------------------------------- writing
 
-def _check_out(out: Path) -> None:
+def check_out(out: Path) -> None:
+    """Refuse an ``out`` that is a file, or a non-empty folder that holds no nn-parity report."""
+    out = Path(out)
     if out.exists():
         if not out.is_dir():
             raise ReportError(f"--out {str(out)!r} exists and is not a folder")
@@ -242,14 +249,15 @@ def build_report(out: str | os.PathLike, *, quick: bool = False, devices=("cpu",
     there only on success). Raises ``ReportError`` for bad data or a foreign ``out``."""
     from tqdm.auto import tqdm
 
-    from .timing import configure_threads, standard_workloads
+    from .timing import configure_threads, current_threads, standard_workloads
 
     started = time.perf_counter()
     out = Path(out)
-    _check_out(out)
-    # Threads first: XLA sizes its pool when JAX starts, which the parity section does.
-    threads = configure_threads()
-    dataset = resolve_dataset(data)
+    check_out(out)
+    # Threads first (unless the caller set them): XLA sizes its pool when JAX starts, which
+    # the parity section does.
+    threads = current_threads() or configure_threads()
+    dataset = data if isinstance(data, _Data) else resolve_dataset(data)
 
     from parity import BACKENDS, available_backends, reference_backend
 
@@ -338,5 +346,9 @@ def _write(tmp: Path, *, parity, training, timing, limits, vectorisation, enviro
                            seconds=seconds, available=available)
     (tmp / "report.md").write_text(render_markdown(blocks))
     (tmp / "report.html").write_text(render_html(blocks, tmp, "nn-parity report"))
-    return ReportResult(out=tmp, passed=failures == 0, parity_rows=len(parity), parity_failures=failures,
+    from parity import reference_backend
+
+    compared = int((parity["backend"] != reference_backend().name).sum()) if not parity.empty else 0
+    return ReportResult(out=tmp, passed=failures == 0 and compared > 0, parity_rows=len(parity), compared=compared,
+                        parity_failures=failures,
                         seconds=seconds, not_run=not_run, files=sorted(p.name for p in tmp.iterdir()))

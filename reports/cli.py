@@ -1,16 +1,23 @@
-"""``nn-parity report``: compare the three implementations, time them, and write the report.
+"""``nn-parity``: compare implementations and write the report, or check any implementation.
 
     nn-parity report [--out DIR] [--quick] [--device cpu|cuda|all] [--dtype float64|float32|all]
-                     [--data FILE_OR_NAME] [--repeats N] [--no-progress]
+                     [--data FILE_OR_NAME] [--task TASK] [--label-column NAME] [--repeats N]
+                     [--threads N] [--backend PACKAGE ...] [--no-progress]
+    nn-parity check PACKAGE [--against NAME] [--out DIR] [--quick] [--device ...] [--dtype ...]
+                     [--threads N] [--no-progress]
+    nn-parity --version
 
-Exit codes: 0 the report is complete and parity passed (also when no GPU is present: the
-report says which rows were not run and why); 1 complete, but a parity comparison failed;
-2 bad arguments or data (a message, no traceback).
+Every argument is validated before any work starts. Exit codes: 0 complete (the report:
+every parity comparison within tolerance, also where no GPU is present, which the report
+says; check: every supported check passed); 1 a comparison or check failed, or there was
+nothing to compare; 2 bad arguments, bad data or a package that cannot be used (a one-line
+message, no traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import sys
 from pathlib import Path
 
@@ -19,53 +26,143 @@ __all__ = ["main", "build_parser", "DEFAULT_OUT"]
 DEFAULT_OUT = Path("reports") / "output"
 _DEVICES = {"cpu": ("cpu",), "cuda": ("cuda",), "all": ("cpu", "cuda")}
 _DTYPES = {"float64": ("float64",), "float32": ("float32",), "all": ("float64", "float32")}
+_TASKS = ("binary", "multiclass", "multilabel", "regression")
+
+
+class UsageError(Exception):
+    """A bad argument found before any work: exit 2 with the message."""
 
 
 def _positive(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an int >= 1, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
     return value
 
 
+def _version() -> str:
+    try:
+        return importlib.metadata.version("nn-parity")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _common(parser: argparse.ArgumentParser, default_device: str) -> None:
+    parser.add_argument("--out", type=Path, default=None, help="output folder")
+    parser.add_argument("--quick", action="store_true", help="small workloads and few repeats (well under a minute)")
+    parser.add_argument("--device", choices=tuple(_DEVICES), default=default_device,
+                        help="cpu, cuda or all; 'all' skips GPU rows with the reason where no GPU is present, "
+                             "'cuda' asked for explicitly without one is an error (default: %(default)s)")
+    parser.add_argument("--dtype", choices=tuple(_DTYPES), default="all", help="(default: %(default)s)")
+    parser.add_argument("--threads", type=_positive, default=None,
+                        help="CPU threads for every backend (default: all the cores this process may use)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress output")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nn-parity", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"nn-parity {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     report = sub.add_parser("report", help="parity, training, timing and the vectorisation claim, as files",
-                            description="Compare NumPy, PyTorch and JAX on built-in (or your) data and write "
+                            description="Compare every installed backend on built-in (or your) data and write "
                                         "CSVs, plots, report.md and report.html.")
-    report.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="output folder, replaced only once the new report is complete (default: %(default)s)")
-    report.add_argument("--quick", action="store_true", help="small workloads and few repeats (well under a minute)")
-    report.add_argument("--device", choices=tuple(_DEVICES), default="all",
-                        help="where torch and JAX run; GPU rows are skipped, with the reason, where no GPU "
-                             "is present (default: %(default)s)")
-    report.add_argument("--dtype", choices=tuple(_DTYPES), default="all", help="(default: %(default)s)")
+    _common(report, "all")
     report.add_argument("--data", default=None, metavar="FILE_OR_NAME",
                         help="a .npz/.csv/.h5 file or a built-in name (flower, breast-cancer, digits, ...) for "
                              "the training run and a parity case (default: the notes' flower data)")
+    report.add_argument("--task", choices=_TASKS, default=None,
+                        help="the task of --data; inferred from its labels when not given (README, 'Data')")
+    report.add_argument("--label-column", default=None, metavar="NAME",
+                        help="the label column of a --data .csv (default: the last one)")
     report.add_argument("--repeats", type=_positive, default=None,
                         help="timing repeats per phase (default: 20, or 3 with --quick)")
-    report.add_argument("--no-progress", action="store_true", help="no progress bar")
+    report.add_argument("--backend", action="append", default=[], metavar="PACKAGE",
+                        help="also compare the backend in PACKAGE (repeatable)")
+    check = sub.add_parser("check", help="run the conformance suite against any backend",
+                           description="Check PACKAGE (any importable package with deep and/or logistic modules "
+                                       "honouring the contract) against the reference, and say where it differs.")
+    check.add_argument("package", metavar="PACKAGE", help="the backend's package (or a registered backend's name)")
+    check.add_argument("--against", default="numpy", metavar="NAME",
+                       help="the backend to compare with (default: %(default)s, the reference)")
+    _common(check, "cpu")
     return parser
+
+
+def _register(packages) -> None:
+    from parity import BackendError, register_backend
+
+    for package in packages:
+        try:
+            register_backend(package, "command line")
+        except (BackendError, ValueError, TypeError) as exc:
+            raise UsageError(f"--backend {package}: {exc}") from None
+
+
+def _check_devices(devices: tuple[str, ...], explicit: bool) -> None:
+    """``--device cuda`` asked for explicitly, with no backend able to use a GPU here: refuse."""
+    from parity import available_backends
+
+    if explicit and devices == ("cuda",):
+        reasons = {b.name: b.device_reason("cuda") for b in available_backends()}
+        if all(reasons.values()):
+            raise UsageError("--device cuda: no backend can use a GPU here (" +
+                             "; ".join(f"{n}: {r}" for n, r in reasons.items()) + ")")
+
+
+def _report(args) -> int:
+    from .build import ReportError, build_report, check_out, resolve_dataset
+
+    out = args.out or DEFAULT_OUT
+    _register(args.backend)
+    _check_devices(_DEVICES[args.device], args.device == "cuda")
+    try:
+        check_out(out)
+        dataset = resolve_dataset(args.data, task=args.task, label_column=args.label_column)
+    except ReportError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        result = build_report(out, quick=args.quick, devices=_DEVICES[args.device], dtypes=_DTYPES[args.dtype],
+                              data=dataset, repeats=args.repeats, progress=not args.no_progress)
+    except ReportError as exc:
+        raise UsageError(str(exc)) from None
+    for row in result.not_run:
+        print(f"not run: {row['backend']} on {row['device']}: {row['reason']}")
+    if result.compared == 0:
+        print(f"nothing to compare: no backend besides the reference could run; report written to "
+              f"{result.out / 'report.md'}")
+        return 1
+    verdict = (f"{result.parity_rows} parity comparisons ({result.compared} of another backend against the "
+               f"reference), {result.parity_failures} outside tolerance")
+    print(f"{verdict}; report written to {result.out / 'report.md'} ({result.seconds:.0f} s)")
+    return 0 if result.passed else 1
+
+
+def _check(args) -> int:
+    from .check import CheckError, print_summary, run_check
+
+    try:
+        result = run_check(args.package, against=args.against, quick=args.quick, dtypes=_DTYPES[args.dtype],
+                           devices=_DEVICES[args.device], out=args.out, progress=not args.no_progress)
+    except CheckError as exc:
+        raise UsageError(str(exc)) from None
+    print_summary(result)
+    return 0 if result.passed else 1
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from .build import ReportError, build_report
+    from .timing import configure_threads
 
+    # Threads first: XLA sizes its pool when JAX starts, which validating a backend may do.
+    configure_threads(args.threads)
     try:
-        result = build_report(args.out, quick=args.quick, devices=_DEVICES[args.device], dtypes=_DTYPES[args.dtype],
-                              data=args.data, repeats=args.repeats, progress=not args.no_progress)
-    except ReportError as exc:
-        print(f"nn-parity report: error: {exc}", file=sys.stderr)
+        return _report(args) if args.command == "report" else _check(args)
+    except UsageError as exc:
+        print(f"nn-parity {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"nn-parity report: interrupted; {args.out} was left as it was", file=sys.stderr)
+        print(f"nn-parity {args.command}: interrupted", file=sys.stderr)
         return 130
-    for row in result.not_run:
-        print(f"not run: {row['backend']} on {row['device']}: {row['reason']}")
-    verdict = ("no parity rows on the requested devices" if result.parity_rows == 0 else
-               f"{result.parity_rows} parity comparisons, {result.parity_failures} outside tolerance")
-    print(f"{verdict}; report written to {result.out / 'report.md'} ({result.seconds:.0f} s)")
-    return 0 if result.passed else 1

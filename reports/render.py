@@ -153,7 +153,8 @@ def report_blocks(*, parity, training, timing, limits, vectorisation, environmen
     mode = "quick (small workloads, few repeats: a smoke test, not a measurement to quote)" if quick else "full"
     blocks.append(("list", [
         f"Mode: {mode}. Devices requested: {', '.join(devices)}; dtypes: {', '.join(dtypes)}.",
-        f"Data: **{dataset.name}**: {dataset.description}",
+        f"Data: **{dataset.name}**: {dataset.description}" + (f" Task: **{dataset.task}** ({dataset.task_note})."
+                                                             if getattr(dataset, "task", "") else ""),
         f"Backends installed: {', '.join(available)}. Built in {seconds:.0f} s on "
         f"{environment['cpu']['model']} ({environment['cpu']['usable_cores']} usable cores), "
         f"commit `{(environment.get('commit') or 'not a git checkout')[:12]}`"

@@ -51,6 +51,7 @@ __all__ = [
     "standard_workloads",
     "time_workload",
     "configure_threads",
+    "current_threads",
     "workload_data",
     "ROW_KEYS",
     "PHASES",
@@ -132,18 +133,25 @@ def _default_threads() -> int:
         return os.cpu_count() or 1
 
 
+def current_threads() -> dict:
+    """The record of the last ``configure_threads`` call ({} if none was made)."""
+    return dict(_THREADS)
+
+
 def configure_threads(n: int | None = None) -> dict:
     """Give every backend ``n`` CPU threads (default: all the cores this process may use),
     through each one's declared ``set_threads`` (NumPy's BLAS by threadpoolctl, torch's
     ``set_num_threads``, XLA's flag before JAX starts). Returns the record:
     ``{"threads": n, backend name: what was done, ...}``."""
-    from parity import available_backends
+    from parity import BACKENDS
 
     n = _default_threads() if n is None else int(n)
     if n < 1:
         raise ValueError(f"threads must be >= 1, got {n}")
     record: dict = {"threads": n}
-    for backend in available_backends():
+    # Declarations only (each package's ``backend`` module): importing a model would start
+    # its framework, and XLA must get its flag before it starts.
+    for backend in BACKENDS.values():
         set_threads = backend.hook("set_threads")
         record[backend.name] = set_threads(n) if set_threads else "declares no thread control"
     _THREADS.clear()
