@@ -13,6 +13,12 @@ are no caches and no ``*_backward`` functions:
 
 params is the dict ``{"W1": (n[1], n[0]), "b1": (n[1], 1), ..., "WL", "bL"}`` of jax arrays;
 ``spec`` (a hashable ``ModelSpec``) is a static argument wherever a function is jitted.
+
+Course 2's methods: ``train`` runs an optax transformation configured to the course's
+formulas (``optim``), inside the jitted step, so one compiled epoch serves every learning
+rate, λ, decay and keep_prob of a configuration (spec, optimizer, batch size, whether L2 and
+dropout are on). Dropout multiplies the hidden activations by the masks the reference draws
+(``reference_numpy.dropout``), passed in as data, so that every backend drops the same units.
 """
 
 from __future__ import annotations
@@ -22,15 +28,19 @@ import functools
 import jax
 import jax.numpy as jnp
 import numpy as np
+import optax
 
-from reference_numpy.batches import epoch_permutations
+from reference_numpy.batches import batch_bounds, epoch_permutations
+from reference_numpy.dropout import check_masks, dropout_masks
 from reference_numpy.checks import check_deep_inputs, check_deep_predict_inputs, check_train_args
 from reference_numpy.labels import labels_from_proba
+from reference_numpy.optim import GD, check_training_methods
 from reference_numpy.spec import ModelSpec
 
 from .activations import ACTIVATIONS
 from .convert import grads_to_numpy, params_to_device, params_to_numpy, precision, resolve_device, to_device, to_numpy
 from .losses import compute_cost
+from .optim import course_transform, decay_schedule, default_transform, hyperparameter_precision, l2_term, weight_mask
 
 __all__ = [
     "linear_forward",
@@ -57,11 +67,18 @@ def linear_activation_forward(A_prev, W, b, activation: str, leaky_slope: float 
     return ACTIVATIONS[activation](linear_forward(A_prev, W, b), leaky_slope)
 
 
-def model_logits(params: dict, X: jax.Array, spec: ModelSpec) -> jax.Array:
-    """X: (n_x, m) -> Z[L]: (n[L], m), the output layer before its activation."""
+def model_logits(params: dict, X: jax.Array, spec: ModelSpec, masks: dict | None = None,
+                 keep_prob: jax.Array | None = None) -> jax.Array:
+    """X: (n_x, m) -> Z[L]: (n[L], m), the output layer before its activation.
+
+    ``masks`` {"D1": (n[1], m), ...} of 0/1 and ``keep_prob`` (L-1,): inverted dropout,
+    A[l] = A[l] ⊙ D[l] / keep_prob[l] on every hidden layer (autodiff carries it back).
+    """
     A = X
     for l, activation in enumerate(spec.activations[:-1], start=1):
         A = linear_activation_forward(A, params[f"W{l}"], params[f"b{l}"], activation, spec.leaky_slope)
+        if masks is not None:
+            A = A * masks[f"D{l}"] / keep_prob[l - 1]
     L = spec.num_layers
     return linear_forward(A, params[f"W{L}"], params[f"b{L}"])
 
@@ -74,10 +91,15 @@ def model_forward(params: dict, X: jax.Array, spec: ModelSpec) -> jax.Array:
     return ACTIVATIONS[spec.output](model_logits(params, X, spec), spec.leaky_slope)
 
 
-def loss(params: dict, X: jax.Array, Y: jax.Array, spec: ModelSpec) -> jax.Array:
+def loss(params: dict, X: jax.Array, Y: jax.Array, spec: ModelSpec, masks: dict | None = None,
+         keep_prob: jax.Array | None = None, lambd: jax.Array | None = None) -> jax.Array:
     """X: (n_x, m), Y: (n[L], m) -> J, a 0-d array. Reads the logits Z[L], never A[L],
-    so a saturated output gives a finite cost and gradient."""
-    return compute_cost(model_logits(params, X, spec), Y, spec.loss)
+    so a saturated output gives a finite cost and gradient. ``masks``/``keep_prob`` as in
+    ``model_logits``; ``lambd`` (None: no L2) adds (λ/2m) Σ ‖W[l]‖²."""
+    cost = compute_cost(model_logits(params, X, spec, masks, keep_prob), Y, spec.loss)
+    if lambd is not None:
+        cost = cost + l2_term(params, lambd, Y.shape[1])
+    return cost
 
 
 def update_parameters(params: dict, grads: dict, learning_rate) -> dict:
@@ -101,73 +123,175 @@ def train_step(params: dict, X: jax.Array, Y: jax.Array, spec: ModelSpec, learni
     return update_parameters(params, grads, learning_rate), cost
 
 
-@functools.partial(jax.jit, static_argnames=("spec", "batch_size"))
-def _train_epoch(params, X, Y, order, spec, learning_rate, batch_size):
-    """One epoch of mini-batches, examples taken in ``order`` (m,) -> (params, costs).
+def _transform(optimizer, hyper: dict, params: dict, l2: bool, course: bool, m: int, steps_per_epoch: int):
+    """The optax transformation of one step on m examples, from the traced ``hyper``
+    (learning_rate, decay_rate, time_interval, lambd): the same state layout for any m."""
+    schedule = decay_schedule(hyper["learning_rate"], hyper["decay_rate"], hyper["time_interval"], steps_per_epoch)
+    build = course_transform if course else default_transform
+    return build(optimizer, schedule, hyper["lambd"] / m if l2 else None, weight_mask(params))
+
+
+def _update(params, opt_state, X, Y, masks, hyper, spec, optimizer, l2, dropout, course, steps_per_epoch):
+    """One optimizer step on the batch (X, Y) -> (params, opt_state, J before the update).
+
+    L2's gradient is optax's ``add_decayed_weights`` (``optim``), so autodiff sees only the
+    data cost; the L2 term joins the recorded cost.
+    """
+    keep_prob = hyper["keep_prob"] if dropout else None
+    cost, grads = jax.value_and_grad(loss)(params, X, Y, spec, masks if dropout else None, keep_prob)
+    m = X.shape[1]
+    transform = _transform(optimizer, hyper, params, l2, course, m, steps_per_epoch)
+    updates, opt_state = transform.update(grads, opt_state, params)
+    if l2:
+        cost = cost + l2_term(params, hyper["lambd"], m)
+    return optax.apply_updates(params, updates), opt_state, cost
+
+
+_STATIC = ("spec", "optimizer", "l2", "dropout", "course")
+
+
+@functools.partial(jax.jit, static_argnames=_STATIC)
+def _fit_step(params, opt_state, X, Y, masks, hyper, spec, optimizer, l2, dropout, course):
+    """One full-batch epoch: one optimizer step on all of (X, Y) -> (params, opt_state, J)."""
+    return _update(params, opt_state, X, Y, masks, hyper, spec, optimizer, l2, dropout, course, 1)
+
+
+@functools.partial(jax.jit, static_argnames=_STATIC + ("batch_size",))
+def _train_epoch(params, opt_state, X, Y, order, masks, hyper, spec, optimizer, l2, dropout, course, batch_size):
+    """One epoch of mini-batches, examples taken in ``order`` (m,) -> (params, opt_state, costs).
 
     One dispatch per epoch rather than per batch: a ``lax.scan`` runs the full batches and
-    one more step runs the last, smaller one. Columns are gathered on the device.
+    one more step runs the last, smaller one. Columns are gathered on the device. masks:
+    {"full": {"D1": (n_full, n[1], batch_size), ...}, "last": {"D1": (n[1], m - n_full
+    batch_size), ...} or None}, or None without dropout.
     """
     m = X.shape[1]
     n_full = m // batch_size
+    steps_per_epoch = n_full + (m % batch_size > 0)
 
-    def step(params, idx):
-        return train_step(params, jnp.take(X, idx, axis=1), jnp.take(Y, idx, axis=1), spec, learning_rate)
+    def step(carry, xs):
+        idx, D = xs
+        params, opt_state, cost = _update(*carry, jnp.take(X, idx, axis=1), jnp.take(Y, idx, axis=1), D, hyper,
+                                          spec, optimizer, l2, dropout, course, steps_per_epoch)
+        return (params, opt_state), cost
 
-    params, costs = jax.lax.scan(step, params, order[: n_full * batch_size].reshape(n_full, batch_size))
+    full_masks = None if masks is None else masks["full"]
+    indices = order[: n_full * batch_size].reshape(n_full, batch_size)
+    (params, opt_state), costs = jax.lax.scan(step, (params, opt_state), (indices, full_masks))
     if m % batch_size:
-        params, last_cost = step(params, order[n_full * batch_size:])
+        last_masks = None if masks is None else masks["last"]
+        (params, opt_state), last_cost = step((params, opt_state), (order[n_full * batch_size:], last_masks))
         costs = jnp.concatenate([costs, last_cost[None]])
-    return params, costs
+    return params, opt_state, costs
 
 
-def cost_and_grads(params: dict, X, Y, spec: ModelSpec, device: str = "cpu"):
-    """X: (n_x, m), Y: (n[L], m), params {"W1", "b1", ...} -> (J, grads {"dW1", "db1", ...})."""
+def cost_and_grads(params: dict, X, Y, spec: ModelSpec, device: str = "cpu", *, lambd: float = 0.0,
+                   keep_prob=1.0, masks: dict | None = None):
+    """X: (n_x, m), Y: (n[L], m), params {"W1", "b1", ...} -> (J, grads {"dW1", "db1", ...}).
+
+    ``lambd`` > 0: J += (λ/2m) Σ ‖W[l]‖² (jax.grad gives dW[l] += (λ/m) W[l]). ``keep_prob`` < 1
+    needs ``masks`` {"D1": (n[1], m), ...} of 0/1: inverted dropout on A[1] ... A[L-1].
+    """
     params, X, Y = check_deep_inputs(params, X, Y, spec)
+    methods = check_training_methods(GD(), lambd, keep_prob, spec=spec)
+    masks = check_masks(masks, spec, X.shape[1], methods.keep_prob, X.dtype)
     device = resolve_device(device)
     with precision(X.dtype):
+        dropout = {}
+        if methods.dropout:
+            dropout = {"masks": params_to_device(masks, device),
+                       "keep_prob": to_device(np.asarray(methods.keep_prob, dtype=X.dtype), device)}
+        if methods.l2:
+            dropout["lambd"] = to_device(np.asarray(methods.lambd, dtype=X.dtype), device)
         cost, grads = _value_and_grad(params_to_device(params, device), to_device(X, device),
-                                      to_device(Y, device), spec)
+                                      to_device(Y, device), spec, **dropout)
         return float(cost), grads_to_numpy(grads, spec.param_shapes())
 
 
-def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, num_epochs: int = 2500,
-          batch_size: int | None = None, seed: int = 0, device: str = "cpu"):
-    """Gradient descent: full batch (``batch_size=None``), mini-batch, or stochastic (1).
+def _epoch_masks(masks, bounds, batch_size: int, m: int, device):
+    """The next epoch's masks from the ``dropout_masks`` generator, stacked as the jitted
+    epoch takes them (``_train_epoch``'s masks), in one transfer per epoch."""
+    steps = [next(masks) for _ in bounds]
+    n_full = m // batch_size
+    full = {key: np.stack([D[key] for D in steps[:n_full]]) for key in steps[0]}
+    last = steps[n_full] if m % batch_size else None
+    return jax.device_put({"full": full, "last": last}, device)
 
-    X: (n_x, m), Y: (n[L], m). Mini-batches follow ``epoch_permutations(m, num_epochs, seed)``;
-    the last, smaller batch of an epoch is kept. Returns (params, costs): new arrays, and one
-    cost per update step, that step's forward-pass cost before its update.
 
-    Everything goes to the device once and comes back once; in between, costs stay device
-    arrays and dispatch is asynchronous, so the host never waits on a step.
-    """
-    params, X, Y = check_deep_inputs(params, X, Y, spec)
-    learning_rate, num_epochs, batch_size, seed = check_train_args(
-        learning_rate, num_epochs, batch_size, seed, X
-    )
+def _init_opt_state(params, optimizer, l2: bool, course: bool):
+    """The optax state of the step's transformation, from zeros (its layout does not depend
+    on the hyperparameters' values, which are traced inside the step)."""
+    build = course_transform if course else default_transform
+    return build(optimizer, lambda count: 0.0, 0.0 if l2 else None, weight_mask(params)).init(params)
+
+
+def _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device, course=True):
+    """``train`` on checked arguments; ``course=False`` runs optax's defaults
+    (``optim.default_transform``) instead of the course's mapping."""
     device = resolve_device(device)
     m = X.shape[1]
-    with precision(X.dtype):
+    dtype = X.dtype
+    with precision(dtype):
         params, X, Y = params_to_device(params, device), to_device(X, device), to_device(Y, device)
-        lr = to_device(np.asarray(learning_rate, dtype=X.dtype), device)
+        hyper = jax.device_put({
+            "learning_rate": np.asarray(learning_rate, dtype=dtype),
+            "decay_rate": np.asarray(methods.decay_rate, dtype=dtype),
+            # int32: optax counts steps in int32, so a longer interval decays the same (never)
+            "time_interval": np.asarray(min(methods.time_interval, 2**31 - 1), dtype=np.int32),
+            "lambd": np.asarray(methods.lambd, dtype=dtype),
+            "keep_prob": np.asarray(methods.keep_prob, dtype=dtype),
+        }, device)
+        static = {"spec": spec, "optimizer": methods.optimizer, "l2": methods.l2, "dropout": methods.dropout,
+                  "course": course}
+        opt_state = _init_opt_state(params, methods.optimizer, methods.l2, course)
+        masks = dropout_masks(spec, methods.keep_prob, m, num_epochs, batch_size, seed, dtype) if methods.dropout else None
+        costs = []
         if batch_size == m:
             # Full batch in the given order, as in the notes: no permutation, no gather.
-            costs = []
             for _ in range(num_epochs):
-                params, cost = train_step(params, X, Y, spec, lr)
+                D = None if masks is None else jax.device_put(next(masks), device)
+                with hyperparameter_precision():
+                    params, opt_state, cost = _fit_step(params, opt_state, X, Y, D, hyper, **static)
                 costs.append(cost)
             costs = jnp.stack(costs)
         else:
             # One transfer of all the epochs' orders, as separate rows: a (num_epochs, m)
             # argument would recompile the epoch for every num_epochs.
             orders = to_device(list(epoch_permutations(m, num_epochs, seed)), device)
-            costs = []
+            bounds = batch_bounds(m, batch_size)
             for order in orders:
-                params, epoch_costs = _train_epoch(params, X, Y, order, spec, lr, batch_size)
+                D = None if masks is None else _epoch_masks(masks, bounds, batch_size, m, device)
+                with hyperparameter_precision():
+                    params, opt_state, epoch_costs = _train_epoch(params, opt_state, X, Y, order, D, hyper,
+                                                                  batch_size=batch_size, **static)
                 costs.append(epoch_costs)
             costs = jnp.concatenate(costs)
         return params_to_numpy(params, spec.param_shapes()), to_numpy(costs).tolist()
+
+
+def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, num_epochs: int = 2500,
+          batch_size: int | None = None, seed: int = 0, device: str = "cpu", *, optimizer=GD(), lambd: float = 0.0,
+          keep_prob=1.0, decay_rate: float = 0.0, time_interval: int = 1):
+    """Full batch (``batch_size=None``), mini-batch, or stochastic (1) training by ``optimizer``.
+
+    X: (n_x, m), Y: (n[L], m). Epoch e takes the examples in the order
+    ``RandomState(seed + e).permutation(m)`` (a full batch keeps the given order); the last,
+    smaller batch of an epoch is kept. The options are the reference's (``reference_numpy.deep.
+    train``): ``optimizer`` (``reference_numpy.optim``), ``lambd``, ``keep_prob`` (masks from
+    ``reference_numpy.dropout.dropout_masks``), ``decay_rate``/``time_interval``; JAX runs
+    them with optax as ``optim`` maps them. Returns (params, costs): new arrays, and one cost
+    per update step, that step's forward-pass cost (with the L2 term) before its update.
+
+    Everything goes to the device once and comes back once (dropout's masks go once per
+    epoch); in between, costs stay device arrays and dispatch is asynchronous.
+    """
+    params, X, Y = check_deep_inputs(params, X, Y, spec)
+    learning_rate, num_epochs, batch_size, seed = check_train_args(
+        learning_rate, num_epochs, batch_size, seed, X
+    )
+    methods = check_training_methods(optimizer, lambd, keep_prob, decay_rate, time_interval, spec,
+                                     seed=seed, num_epochs=num_epochs, batch_size=batch_size, m=X.shape[1])
+    return _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device)
 
 
 @functools.partial(jax.jit, static_argnames=("spec",))

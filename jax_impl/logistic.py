@@ -6,20 +6,28 @@ Parameters at the boundary: ``w: (n_x, 1)`` ndarray, ``b`` a Python float; insid
     forward(params, X)      Z = wᵀX + b, the logits
     loss(params, X, Y)      J
     propagate               jitted (J, grads) by jax.value_and_grad, the notes' ``propagate``
+
+Course 2's optimizers and L2 on w run as optax transformations (``optim``) inside one jitted
+step, compiled once per optimizer and reused for every learning rate and λ.
 """
 
 from __future__ import annotations
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
+import optax
 
 from reference_numpy.checks import check_logistic_inputs, check_logistic_predict_inputs, check_train_args
 from reference_numpy.labels import labels_from_proba
+from reference_numpy.optim import GD, check_training_methods
 
 from .activations import sigmoid
 from .convert import params_to_device, precision, resolve_device, to_device, to_numpy
 from .losses import compute_cost
+from .optim import course_transform, hyperparameter_precision, l2_term, weight_mask
 
 __all__ = ["forward", "loss", "propagate", "train_step", "cost_and_grads", "train", "predict_proba", "predict"]
 
@@ -29,9 +37,13 @@ def forward(params: dict, X: jax.Array) -> jax.Array:
     return params["w"].T @ X + params["b"]
 
 
-def loss(params: dict, X: jax.Array, Y: jax.Array) -> jax.Array:
-    """X: (n_x, m), Y: (1, m) -> J, the mean binary cross-entropy, a 0-d array."""
-    return compute_cost(forward(params, X), Y, "binary_cross_entropy")
+def loss(params: dict, X: jax.Array, Y: jax.Array, lambd: jax.Array | None = None) -> jax.Array:
+    """X: (n_x, m), Y: (1, m) -> J, the mean binary cross-entropy, a 0-d array; ``lambd``
+    (None: no L2) adds (λ/2m) ‖w‖²."""
+    cost = compute_cost(forward(params, X), Y, "binary_cross_entropy")
+    if lambd is not None:
+        cost = cost + l2_term(params, lambd, Y.shape[1])
+    return cost
 
 
 # (J, {"w": dJ/dw, "b": dJ/db}); the gradient is taken w.r.t. params only, never X.
@@ -58,31 +70,57 @@ def _to_device(params, X, Y, device):
     return _params_to_device(params, X.dtype, device), to_device(X, device), to_device(Y, device)
 
 
-def cost_and_grads(params: dict, X, Y, device: str = "cpu"):
-    """params {"w": (n_x, 1), "b"}, X: (n_x, m), Y: (1, m) of 0/1 -> (J, {"dw", "db"})."""
+def cost_and_grads(params: dict, X, Y, device: str = "cpu", *, lambd: float = 0.0):
+    """params {"w": (n_x, 1), "b"}, X: (n_x, m), Y: (1, m) of 0/1 -> (J, {"dw", "db"}).
+    ``lambd`` > 0: J += (λ/2m) ‖w‖², dw += (λ/m) w."""
     params, X, Y = check_logistic_inputs(params, X, Y)
+    lambd = check_training_methods(GD(), lambd).lambd
     device = resolve_device(device)
     with precision(X.dtype):
-        cost, grads = propagate(*_to_device(params, X, Y, device))
+        args = _to_device(params, X, Y, device)
+        if lambd > 0:
+            args += (to_device(np.asarray(lambd, dtype=X.dtype), device),)
+        cost, grads = propagate(*args)
         return float(cost), {"dw": to_numpy(grads["w"]), "db": float(grads["b"])}
 
 
+@functools.partial(jax.jit, static_argnames=("optimizer", "l2"))
+def _fit_step(params, opt_state, X, Y, learning_rate, lambd, optimizer, l2: bool):
+    """One optimizer step (optax, ``optim.course_transform``) -> (params, opt_state, J
+    before the update, with the L2 term). L2's gradient is optax's masked weight decay."""
+    cost, grads = propagate(params, X, Y)
+    m = X.shape[1]
+    transform = course_transform(optimizer, learning_rate, lambd / m if l2 else None, weight_mask(params))
+    updates, opt_state = transform.update(grads, opt_state, params)
+    if l2:
+        cost = cost + l2_term(params, lambd, m)
+    return optax.apply_updates(params, updates), opt_state, cost
+
+
 def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int = 2000,
-          device: str = "cpu"):
-    """Batch gradient descent (the notes' ``optimize``): one cost per iteration, recorded
-    before that iteration's update. Returns (new params, costs)."""
+          device: str = "cpu", *, optimizer=GD(), lambd: float = 0.0):
+    """Batch training (the notes' ``optimize``) by ``optimizer`` (``reference_numpy.optim``)
+    on optax (``optim.course_transform``), L2 of strength ``lambd`` on w only: one cost per
+    iteration (with the L2 term), recorded before that iteration's update. Returns (new
+    params, costs)."""
     params, X, Y = check_logistic_inputs(params, X, Y)
     learning_rate, num_iterations, _, _ = check_train_args(
         learning_rate, num_iterations, None, 0, X, "num_iterations"
     )
+    methods = check_training_methods(optimizer, lambd)
     device = resolve_device(device)
     with precision(X.dtype):
         params, X, Y = _to_device(params, X, Y, device)
         lr = to_device(np.asarray(learning_rate, dtype=X.dtype), device)
+        lambd = to_device(np.asarray(methods.lambd, dtype=X.dtype), device)
+        opt_state = course_transform(methods.optimizer, 0.0, 0.0 if methods.l2 else None,
+                                     weight_mask(params)).init(params)
         costs = []
         # Costs stay on the device; dispatch is asynchronous, so the loop never waits on it.
         for _ in range(num_iterations):
-            params, cost = train_step(params, X, Y, lr)
+            with hyperparameter_precision():
+                params, opt_state, cost = _fit_step(params, opt_state, X, Y, lr, lambd, methods.optimizer,
+                                                    methods.l2)
             costs.append(cost)
         costs = to_numpy(jnp.stack(costs)).tolist()
         return {"w": to_numpy(params["w"]), "b": float(params["b"])}, costs

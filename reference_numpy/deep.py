@@ -9,6 +9,10 @@ The building blocks are the notes' own, vectorised over the m examples (one per 
     linear_activation_backward dZ[l] = dA[l] * g[l]'(Z[l]), then linear_backward
     model_backward             dZ[L] from the loss, then back through the caches
     update_parameters          W[l] -= α dW[l], b[l] -= α db[l]
+
+Course 2's training methods (``optim``, ``dropout``): ``model_forward`` and ``model_backward``
+take inverted-dropout masks, ``model_backward`` the L2 strength λ, and ``train`` any of the
+optimizers of ``optim`` with learning-rate decay.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import ACTIVATIONS, DERIVATIVES
-from .batches import batch_bounds, epoch_permutations
+from .batches import batch_bounds, epoch_permutation
 from .checks import check_deep_inputs, check_deep_predict_inputs, check_train_args
+from .dropout import check_masks, dropout_masks
 from .labels import labels_from_proba
 from .losses import compute_cost, output_delta
+from .optim import GD, check_training_methods, init_state, l2_cost, schedule_lr_decay, update_parameters_with
 from .spec import ModelSpec
 
 __all__ = [
@@ -54,12 +60,21 @@ def linear_activation_forward(A_prev, W, b, activation: str, leaky_slope: float 
     return A, (linear_cache, Z)
 
 
-def model_forward(params: dict, X: np.ndarray, spec: ModelSpec):
-    """X: (n_x, m) -> A[L]: (n[L], m) and caches, one per layer l = 1..L."""
+def model_forward(params: dict, X: np.ndarray, spec: ModelSpec, masks: dict | None = None,
+                  keep_prob: tuple[float, ...] = ()):
+    """X: (n_x, m) -> A[L]: (n[L], m) and caches, one per layer l = 1..L.
+
+    With ``masks`` {"D1": (n[l], m), ...} (0/1) and ``keep_prob`` (one per hidden layer),
+    inverted dropout: each hidden A[l] becomes ``A[l] * D[l] / keep_prob[l]`` before layer
+    l+1 reads it (so the caches hold the dropped A[l] as layer l+1's input).
+    """
     A, caches = X, []
+    L = spec.num_layers
     for l, activation in enumerate(spec.activations, start=1):
         A, cache = linear_activation_forward(A, params[f"W{l}"], params[f"b{l}"], activation, spec.leaky_slope)
         caches.append(cache)
+        if masks is not None and l < L:
+            A = A * masks[f"D{l}"] / keep_prob[l - 1]
     return A, caches
 
 
@@ -91,12 +106,15 @@ def linear_activation_backward(dA: np.ndarray, cache, activation: str, leaky_slo
     return linear_backward(dZ, linear_cache, need_dA_prev)
 
 
-def model_backward(AL: np.ndarray, Y: np.ndarray, caches: list, spec: ModelSpec) -> dict:
+def model_backward(AL: np.ndarray, Y: np.ndarray, caches: list, spec: ModelSpec, masks: dict | None = None,
+                   keep_prob: tuple[float, ...] = (), lambd: float = 0.0) -> dict:
     """AL, Y: (n[L], m) -> grads ``{"dW1", "db1", ..., "dWL", "dbL"}``.
 
     dZ[L] comes straight from the loss (``A[L] - Y`` for the matched output/loss pairs),
     which stays exact at saturation where ``dA[L] = -(Y/A[L] - (1-Y)/(1-A[L]))`` would
-    divide by zero.
+    divide by zero. ``masks``/``keep_prob`` as given to ``model_forward``: the same mask and
+    scale on the way back, ``dA[l] = dA[l] * D[l] / keep_prob[l]``. ``lambd`` > 0 adds the
+    L2 term's gradient to the weights only: ``dW[l] += (λ/m) W[l]``.
     """
     L = spec.num_layers
     grads: dict[str, np.ndarray] = {}
@@ -104,10 +122,18 @@ def model_backward(AL: np.ndarray, Y: np.ndarray, caches: list, spec: ModelSpec)
     dZ = output_delta(ZL, AL, Y, spec.loss)
     dA_prev, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(dZ, linear_cache, need_dA_prev=L > 1)
     for l in range(L - 1, 0, -1):
-        A = caches[l][0][0]  # A[l] is the input of layer l + 1
+        if masks is None:
+            A = caches[l][0][0]  # A[l] is the input of layer l + 1
+        else:
+            dA_prev = dA_prev * masks[f"D{l}"] / keep_prob[l - 1]
+            A = None  # layer l + 1 read the dropped A[l]; g'(Z[l]) needs the undropped one
         dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(
             dA_prev, caches[l - 1], spec.activations[l - 1], spec.leaky_slope, A=A, need_dA_prev=l > 1
         )
+    if lambd > 0:
+        m = Y.shape[1]
+        for l in range(1, L + 1):
+            grads[f"dW{l}"] = grads[f"dW{l}"] + (lambd / m) * caches[l - 1][0][1]
     return {key: grads[key] for key in _grad_order(L)}
 
 
@@ -120,10 +146,19 @@ def _grad_order(L: int) -> list[str]:
     return [name for l in range(1, L + 1) for name in (f"dW{l}", f"db{l}")]
 
 
-def _logits_and_cost(params, X, Y, spec):
-    AL, caches = model_forward(params, X, spec)
+def _logits_and_cost(params, X, Y, spec, masks=None, keep_prob=(), lambd=0.0):
+    AL, caches = model_forward(params, X, spec, masks, keep_prob)
     ZL = caches[-1][1]
-    return AL, caches, compute_cost(ZL, Y, spec.loss)
+    cost = compute_cost(ZL, Y, spec.loss)
+    if lambd > 0:
+        cost += l2_cost((params[f"W{l}"] for l in range(1, spec.num_layers + 1)), lambd, Y.shape[1])
+    return AL, caches, cost
+
+
+def _cost_and_grads(params, X, Y, spec, masks=None, keep_prob=(), lambd=0.0):
+    """(J, grads) on checked arrays, with the L2 term and dropout masks when given."""
+    AL, caches, cost = _logits_and_cost(params, X, Y, spec, masks, keep_prob, lambd)
+    return cost, model_backward(AL, Y, caches, spec, masks, keep_prob, lambd)
 
 
 def loss(params: dict, X: np.ndarray, Y: np.ndarray, spec: ModelSpec) -> float:
@@ -139,37 +174,61 @@ def train_step(params: dict, X: np.ndarray, Y: np.ndarray, spec: ModelSpec, lear
     return update_parameters(params, grads, learning_rate), cost
 
 
-def cost_and_grads(params: dict, X, Y, spec: ModelSpec):
-    """X: (n_x, m), Y: (n[L], m), params {"W1", "b1", ...} -> (J, grads {"dW1", "db1", ...})."""
+def cost_and_grads(params: dict, X, Y, spec: ModelSpec, *, lambd: float = 0.0, keep_prob=1.0,
+                   masks: dict | None = None):
+    """X: (n_x, m), Y: (n[L], m), params {"W1", "b1", ...} -> (J, grads {"dW1", "db1", ...}).
+
+    ``lambd`` > 0: J += (λ/2m) Σ ‖W[l]‖², dW[l] += (λ/m) W[l]. ``keep_prob`` < 1 (one value or
+    one per hidden layer) needs ``masks`` {"D1": (n[1], m), ...} of 0/1, applied as inverted
+    dropout to A[1] ... A[L-1] (``dropout.dropout_masks`` draws those ``train`` uses).
+    """
     params, X, Y = check_deep_inputs(params, X, Y, spec)
-    AL, caches, cost = _logits_and_cost(params, X, Y, spec)
-    return cost, model_backward(AL, Y, caches, spec)
+    methods = check_training_methods(GD(), lambd, keep_prob, spec=spec)
+    masks = check_masks(masks, spec, X.shape[1], methods.keep_prob, X.dtype)
+    if not methods.dropout:
+        masks = None  # masks of ones (keep_prob 1 everywhere) would change nothing
+    return _cost_and_grads(params, X, Y, spec, masks, methods.keep_prob, methods.lambd)
 
 
 def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, num_epochs: int = 2500,
-          batch_size: int | None = None, seed: int = 0):
-    """Gradient descent: full batch (``batch_size=None``), mini-batch, or stochastic (1).
+          batch_size: int | None = None, seed: int = 0, *, optimizer=GD(), lambd: float = 0.0, keep_prob=1.0,
+          decay_rate: float = 0.0, time_interval: int = 1):
+    """Full batch (``batch_size=None``), mini-batch, or stochastic (1) training by ``optimizer``.
 
-    X: (n_x, m), Y: (n[L], m). Mini-batches follow ``epoch_permutations(m, num_epochs, seed)``;
-    the last, smaller batch of an epoch is kept. Returns (params, costs): new arrays, and one
-    cost per update step, that step's forward-pass cost before its update.
+    X: (n_x, m), Y: (n[L], m). Epoch e (from 0) takes the examples in the order
+    ``epoch_permutation(m, seed, e)`` (a full batch keeps the given order); the last, smaller
+    batch of an epoch is kept. Options (``optim``, ``dropout``): ``optimizer`` GD(),
+    Momentum(β), RMSprop(β, ε) or Adam(β1, β2, ε); ``lambd`` the L2 strength (m the step's
+    examples); ``keep_prob`` inverted dropout on the hidden layers, masks from
+    ``dropout_masks(..., seed)``; epoch e trains at ``schedule_lr_decay(α0, e, decay_rate,
+    time_interval)``. The defaults are plain full-batch gradient descent.
+
+    Returns (params, costs): new arrays, and one cost per update step, that step's
+    forward-pass cost (with the L2 term) before its update.
     """
     params, X, Y = check_deep_inputs(params, X, Y, spec)
     learning_rate, num_epochs, batch_size, seed = check_train_args(
         learning_rate, num_epochs, batch_size, seed, X
     )
     m = X.shape[1]
-    costs: list[float] = []
-    if batch_size == m:
-        for _ in range(num_epochs):
-            params, cost = train_step(params, X, Y, spec, learning_rate)
-            costs.append(cost)
-        return params, costs
+    methods = check_training_methods(optimizer, lambd, keep_prob, decay_rate, time_interval, spec,
+                                     seed=seed, num_epochs=num_epochs, batch_size=batch_size, m=m)
+    masks = dropout_masks(spec, methods.keep_prob, m, num_epochs, batch_size, seed, X.dtype) if methods.dropout else None
+    state = init_state(methods.optimizer, params)
     bounds = batch_bounds(m, batch_size)
-    for order in epoch_permutations(m, num_epochs, seed):
+    costs: list[float] = []
+    for epoch in range(num_epochs):
+        lr = schedule_lr_decay(learning_rate, epoch, methods.decay_rate, methods.time_interval)
+        order = None if batch_size == m else epoch_permutation(m, seed, epoch)
         for start, stop in bounds:
-            idx = order[start:stop]
-            params, cost = train_step(params, X[:, idx], Y[:, idx], spec, learning_rate)
+            if order is None:
+                X_t, Y_t = X, Y
+            else:
+                idx = order[start:stop]
+                X_t, Y_t = X[:, idx], Y[:, idx]
+            D = next(masks) if masks is not None else None
+            cost, grads = _cost_and_grads(params, X_t, Y_t, spec, D, methods.keep_prob, methods.lambd)
+            params, state = update_parameters_with(methods.optimizer, params, grads, state, lr)
             costs.append(cost)
     return params, costs
 

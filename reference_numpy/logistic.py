@@ -1,6 +1,8 @@
 """Logistic regression ŷ = σ(wᵀx + b), as in the notes: propagate, optimize, predict.
 
 Parameters: ``w: (n_x, 1)``, ``b`` a Python float. Gradients: ``dw: (n_x, 1)``, ``db`` float.
+Course 2's optimizers (``optim``) and L2 on ``w`` apply as to the deep network; dropout does
+not (there is no hidden layer).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from .activations import sigmoid
 from .checks import check_logistic_inputs, check_logistic_predict_inputs, check_train_args
 from .labels import labels_from_proba
 from .losses import compute_cost
+from .optim import GD, check_training_methods, init_state, l2_cost, update_parameters_with
 
 __all__ = ["forward", "loss", "propagate", "train_step", "cost_and_grads", "train", "predict_proba", "predict"]
 
@@ -20,10 +23,11 @@ def forward(w: np.ndarray, b: float, X: np.ndarray) -> np.ndarray:
     return w.T @ X + b
 
 
-def propagate(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray):
+def propagate(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray, lambd: float = 0.0):
     """The notes' ``propagate`` on checked arrays: (J, dw: (n_x, 1), db: float).
 
-    dZ = A - Y per example, so dw = (1/m) X dZᵀ and db = (1/m) Σ dZ.
+    dZ = A - Y per example, so dw = (1/m) X dZᵀ and db = (1/m) Σ dZ. ``lambd`` > 0 adds L2 on
+    w only: J += (λ/2m) ‖w‖², dw += (λ/m) w.
     """
     m = X.shape[1]
     Z = forward(w, b, X)
@@ -31,6 +35,9 @@ def propagate(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray):
     dZ = sigmoid(Z) - Y
     dw = (X @ dZ.T) / m
     db = float(dZ.sum() / m)
+    if lambd > 0:
+        cost += l2_cost([w], lambd, m)
+        dw = dw + (lambd / m) * w
     return cost, dw, db
 
 
@@ -48,25 +55,38 @@ def train_step(params: dict, X: np.ndarray, Y: np.ndarray, learning_rate) -> tup
     return {"w": w - lr * dw, "b": b - lr * X.dtype.type(db)}, cost
 
 
-def cost_and_grads(params: dict, X, Y):
-    """params {"w": (n_x, 1), "b"}, X: (n_x, m), Y: (1, m) of 0/1 -> (J, {"dw", "db"})."""
+def cost_and_grads(params: dict, X, Y, *, lambd: float = 0.0):
+    """params {"w": (n_x, 1), "b"}, X: (n_x, m), Y: (1, m) of 0/1 -> (J, {"dw", "db"}).
+    ``lambd`` > 0: J += (λ/2m) ‖w‖², dw += (λ/m) w (b is never regularised)."""
     params, X, Y = check_logistic_inputs(params, X, Y)
+    lambd = check_training_methods(GD(), lambd).lambd
     w, b = params["w"], X.dtype.type(params["b"])
-    cost, dw, db = propagate(w, b, X, Y)
+    cost, dw, db = propagate(w, b, X, Y, lambd)
     return cost, {"dw": dw, "db": db}
 
 
-def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int = 2000):
-    """Batch gradient descent (the notes' ``optimize``): one cost per iteration, recorded
-    before that iteration's update. Returns (new params, costs)."""
+def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int = 2000, *, optimizer=GD(),
+          lambd: float = 0.0):
+    """Batch training (the notes' ``optimize``) by ``optimizer`` (``optim``: GD(), Momentum,
+    RMSprop, Adam), with L2 of strength ``lambd`` on w: one cost per iteration (with the L2
+    term), recorded before that iteration's update. Returns (new params, costs).
+
+    The optimizer's state is keyed like the grads, ``{"dw": (n_x, 1), "db": scalar}``.
+    """
     params, X, Y = check_logistic_inputs(params, X, Y)
     learning_rate, num_iterations, _, _ = check_train_args(
         learning_rate, num_iterations, None, 0, X, "num_iterations"
     )
-    params = {"w": params["w"], "b": X.dtype.type(params["b"])}
+    methods = check_training_methods(optimizer, lambd)
+    dtype = X.dtype.type
+    params = {"w": params["w"], "b": dtype(params["b"])}
+    state = init_state(methods.optimizer, params)
     costs: list[float] = []
     for _ in range(num_iterations):
-        params, cost = train_step(params, X, Y, learning_rate)
+        cost, dw, db = propagate(params["w"], params["b"], X, Y, methods.lambd)
+        # db in X's dtype, so that every update (and float32's) stays in that dtype
+        params, state = update_parameters_with(methods.optimizer, params, {"dw": dw, "db": dtype(db)}, state,
+                                               learning_rate)
         costs.append(cost)
     return {"w": params["w"], "b": float(params["b"])}, costs
 

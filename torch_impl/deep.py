@@ -5,6 +5,12 @@ users expect: ``nn.Linear`` computes ``A[l-1] W[l]ᵀ + b[l]``, so its ``weight`
 itself, ``(n[l], n[l-1])``, its gradient is dW[l] as it stands, and its ``bias`` is b[l]
 flattened. The public functions take and return the notes' layout (columns are examples)
 and convert once, through ``convert``.
+
+Course 2's methods: ``train`` steps a ``torch.optim`` optimizer configured to the course's
+formulas (``optim``: the mappings, L2 as weight decay on the weights' group, the decay as a
+``LambdaLR``); dropout multiplies the hidden activations by the masks the reference draws
+(``reference_numpy.dropout``), not by ``nn.Dropout``'s own, so that every backend drops the
+same units.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import torch
 from torch import nn
 
 from reference_numpy.batches import batch_bounds, epoch_permutations
+from reference_numpy.dropout import check_masks, dropout_masks
 from reference_numpy.checks import (
     check_deep_inputs,
     check_deep_params,
@@ -25,11 +32,13 @@ from reference_numpy.checks import (
     check_train_args,
 )
 from reference_numpy.labels import labels_from_proba
+from reference_numpy.optim import GD, check_training_methods
 from reference_numpy.spec import ModelSpec
 
 from .activations import ACTIVATIONS
 from .convert import grads_to_numpy, params_to_numpy, params_to_tensors, precision, resolve_device, to_float, to_float_list, to_numpy, to_tensor, torch_dtype
 from .losses import compute_cost
+from .optim import course_optimizer, decay_scheduler, l2_term, set_l2
 
 __all__ = ["DeepNetwork", "loss", "train_step", "cost_and_grads", "train", "predict_proba", "predict"]
 
@@ -84,22 +93,40 @@ class DeepNetwork(nn.Module):
         """The contract's params ``{"W1", "b1", ...}`` as new NumPy arrays."""
         return params_to_numpy(self.contract_layout(self.parameters()))
 
-    def forward(self, A0: torch.Tensor) -> torch.Tensor:
+    def weights(self) -> list[nn.Parameter]:
+        """[W[1], ..., W[L]]: the parameters L2 applies to (never the biases)."""
+        return [layer.weight for layer in self.layers]
+
+    def biases(self) -> list[nn.Parameter]:
+        """[b[1], ..., b[L]], each (n[l],)."""
+        return [layer.bias for layer in self.layers]
+
+    def forward(self, A0: torch.Tensor, masks: dict | None = None, keep_prob: tuple[float, ...] = ()) -> torch.Tensor:
         """A[0]: (m, n_x), one row per example -> Z[L]: (m, n[L]), the logits.
 
         The output activation is left out: the losses work from the logits, and
-        ``predict_proba`` applies it.
+        ``predict_proba`` applies it. ``masks`` {"D1": (m, n[1]), ...} of 0/1 (rows are
+        examples, as A0) and ``keep_prob`` (one per hidden layer): inverted dropout,
+        A[l] = A[l] ⊙ D[l] / keep_prob[l] on every hidden layer; autograd carries the same
+        mask and scale back.
         """
         A = A0
         hidden = self.spec.activations[:-1]
         for l, activation in enumerate(hidden):
             A = ACTIVATIONS[activation](_linear(self.layers[l], A), self.spec.leaky_slope)
+            if masks is not None:
+                A = A * masks[f"D{l + 1}"] / keep_prob[l]
         return _linear(self.layers[-1], A)
 
-    def cost(self, A0: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
-        """A[0]: (m, n_x), Y: (n[L], m) -> J, a 0-dim tensor in the graph."""
+    def cost(self, A0: torch.Tensor, Y: torch.Tensor, masks: dict | None = None, keep_prob: tuple[float, ...] = (),
+             lambd: float = 0.0) -> torch.Tensor:
+        """A[0]: (m, n_x), Y: (n[L], m) -> J, a 0-dim tensor in the graph; with the L2 term
+        (λ/2m) Σ ‖W[l]‖² when ``lambd`` > 0, and dropout as in ``forward``."""
         # Z[L]ᵀ is a view: the loss sees the notes' (n[L], m) without a copy.
-        return compute_cost(self(A0).T, Y, self.spec.loss)
+        cost = compute_cost(self(A0, masks, keep_prob).T, Y, self.spec.loss)
+        if lambd > 0:
+            cost = cost + l2_term(self.weights(), lambd, Y.shape[1])
+        return cost
 
 
 def _linear(layer: nn.Linear, A: torch.Tensor) -> torch.Tensor:
@@ -135,45 +162,107 @@ def train_step(model: DeepNetwork, A0: torch.Tensor, Y: torch.Tensor, learning_r
     return cost.detach()
 
 
-def cost_and_grads(params: dict, X, Y, spec: ModelSpec, device: str = "cpu"):
-    """X: (n_x, m), Y: (n[L], m), params {"W1", "b1", ...} -> (J, grads {"dW1", "db1", ...})."""
+def _masks_to_rows(masks: dict, device: torch.device) -> dict[str, torch.Tensor]:
+    """{"D1": (n[1], m), ...} (the contract's columns) -> {"D1": (m, n[1]), ...} tensors."""
+    return {key: to_tensor(D.T, device) for key, D in masks.items()}
+
+
+def cost_and_grads(params: dict, X, Y, spec: ModelSpec, device: str = "cpu", *, lambd: float = 0.0,
+                   keep_prob=1.0, masks: dict | None = None):
+    """X: (n_x, m), Y: (n[L], m), params {"W1", "b1", ...} -> (J, grads {"dW1", "db1", ...}).
+
+    ``lambd`` > 0: J += (λ/2m) Σ ‖W[l]‖² (autograd gives dW[l] += (λ/m) W[l]). ``keep_prob`` < 1
+    needs ``masks`` {"D1": (n[1], m), ...} of 0/1: inverted dropout on A[1] ... A[L-1].
+    """
     params, X, Y = check_deep_inputs(params, X, Y, spec)
+    methods = check_training_methods(GD(), lambd, keep_prob, spec=spec)
+    masks = check_masks(masks, spec, X.shape[1], methods.keep_prob, X.dtype)
     device = resolve_device(device)
     with precision(X.dtype):
         model = DeepNetwork._from_checked(params, spec, device)
-        cost, grads = _cost_and_grad_tensors(model, to_tensor(X.T, device), to_tensor(Y, device))
+        D = _masks_to_rows(masks, device) if methods.dropout else None
+        cost = model.cost(to_tensor(X.T, device), to_tensor(Y, device), D, methods.keep_prob, methods.lambd)
+        grads = torch.autograd.grad(cost, tuple(model.parameters()))
         return to_float(cost), grads_to_numpy(model.contract_layout(grads))
 
 
-def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, num_epochs: int = 2500,
-          batch_size: int | None = None, seed: int = 0, device: str = "cpu"):
-    """Gradient descent: full batch (``batch_size=None``), mini-batch, or stochastic (1).
+def _optimizer_step(model: DeepNetwork, torch_optimizer, A0, Y, masks, keep_prob, lambd) -> torch.Tensor:
+    """One update by ``torch_optimizer`` on the batch (A[0]: (m, n_x) rows, Y: (n[L], m));
+    returns the step's cost before the update (with the L2 term), a 0-dim tensor, no sync.
 
-    X: (n_x, m), Y: (n[L], m). Mini-batches follow ``epoch_permutations(m, num_epochs, seed)``;
-    the last, smaller batch of an epoch is kept. Returns (params, costs): new arrays, and one
-    cost per update step, that step's forward-pass cost before its update.
+    L2's gradient is the optimizer's weight decay (``optim.set_l2``), so autograd sees
+    only the data cost; the L2 term joins the recorded cost outside the graph.
+    """
+    cost = model.cost(A0, Y, masks, keep_prob)
+    torch_optimizer.zero_grad()
+    cost.backward()
+    cost = cost.detach()
+    if lambd > 0:
+        m = Y.shape[1]
+        set_l2(torch_optimizer, lambd, m)
+        with torch.no_grad():
+            cost = cost + l2_term(model.weights(), lambd, m)
+    torch_optimizer.step()
+    return cost
+
+
+def _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device, configure):
+    """``train`` on checked arguments, with the optimizer ``configure(optimizer, weights,
+    biases, learning_rate)`` builds (``optim.course_optimizer`` or ``optim.default_optimizer``)."""
+    device = resolve_device(device)
+    m = X.shape[1]
+    with precision(X.dtype):
+        model = DeepNetwork._from_checked(params, spec, device)
+        torch_optimizer = configure(methods.optimizer, model.weights(), model.biases(), learning_rate)
+        scheduler = decay_scheduler(torch_optimizer, methods.decay_rate, methods.time_interval)
+        # Data and batch orders move to the device once; the loop never syncs with the host
+        # (dropout's masks go once per epoch).
+        A0, Y = to_tensor(X.T, device), to_tensor(Y, device)
+        full = batch_size == m
+        orders = None if full else to_tensor(epoch_permutations(m, num_epochs, seed), device)
+        bounds = batch_bounds(m, batch_size)
+        masks = dropout_masks(spec, methods.keep_prob, m, num_epochs, batch_size, seed, X.dtype) if methods.dropout else None
+        costs = []
+        for epoch in range(num_epochs):
+            epoch_masks = None
+            if masks is not None:
+                # The epoch's steps side by side are one (n[l], m) mask per layer, in step order.
+                steps = [next(masks) for _ in bounds]
+                epoch_masks = _masks_to_rows({k: np.concatenate([D[k] for D in steps], axis=1) for k in steps[0]}, device)
+            for start, stop in bounds:
+                if full:
+                    A0_t, Y_t = A0, Y
+                else:
+                    idx = orders[epoch, start:stop]
+                    A0_t, Y_t = A0.index_select(0, idx), Y.index_select(1, idx)
+                D = None if epoch_masks is None else {k: v[start:stop] for k, v in epoch_masks.items()}
+                costs.append(_optimizer_step(model, torch_optimizer, A0_t, Y_t, D, methods.keep_prob, methods.lambd))
+            scheduler.step()
+        return model.to_params(), to_float_list(torch.stack(costs))
+
+
+def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, num_epochs: int = 2500,
+          batch_size: int | None = None, seed: int = 0, device: str = "cpu", *, optimizer=GD(), lambd: float = 0.0,
+          keep_prob=1.0, decay_rate: float = 0.0, time_interval: int = 1):
+    """Full batch (``batch_size=None``), mini-batch, or stochastic (1) training by ``optimizer``.
+
+    X: (n_x, m), Y: (n[L], m). Epoch e takes the examples in the order
+    ``RandomState(seed + e).permutation(m)`` (a full batch keeps the given order); the last,
+    smaller batch of an epoch is kept. The options are the reference's (``reference_numpy.deep.
+    train``): ``optimizer`` (``reference_numpy.optim``), ``lambd``, ``keep_prob`` (masks from
+    ``reference_numpy.dropout.dropout_masks``), ``decay_rate``/``time_interval``; torch runs
+    them with ``torch.optim`` as ``optim`` maps them. Returns (params, costs): new arrays,
+    and one cost per update step, that step's forward-pass cost (with the L2 term) before
+    its update.
     """
     params, X, Y = check_deep_inputs(params, X, Y, spec)
     learning_rate, num_epochs, batch_size, seed = check_train_args(
         learning_rate, num_epochs, batch_size, seed, X
     )
-    device = resolve_device(device)
-    with precision(X.dtype):
-        model = DeepNetwork._from_checked(params, spec, device)
-        # Everything moves to the device once; the loop never syncs with the host.
-        A0, Y = to_tensor(X.T, device), to_tensor(Y, device)
-        m = X.shape[1]
-        if batch_size == m:
-            costs = [train_step(model, A0, Y, learning_rate) for _ in range(num_epochs)]
-        else:
-            orders = to_tensor(epoch_permutations(m, num_epochs, seed), device)
-            bounds = batch_bounds(m, batch_size)
-            costs = [
-                train_step(model, A0.index_select(0, idx), Y.index_select(1, idx), learning_rate)
-                for order in orders
-                for idx in (order[start:stop] for start, stop in bounds)
-            ]
-        return model.to_params(), to_float_list(torch.stack(costs))
+    methods = check_training_methods(optimizer, lambd, keep_prob, decay_rate, time_interval, spec,
+                                     seed=seed, num_epochs=num_epochs, batch_size=batch_size, m=X.shape[1])
+    return _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device,
+                          course_optimizer)
 
 
 def predict_proba(params: dict, X, spec: ModelSpec, device: str = "cpu") -> np.ndarray:

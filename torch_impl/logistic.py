@@ -3,6 +3,7 @@
 Parameters: ``w: (n_x, 1)``, ``b`` a Python float; the module's ``weight`` is wᵀ,
 ``(1, n_x)``, and its ``bias`` is b, ``(1,)``. Gradients come from autograd:
 ``dw: (n_x, 1)``, ``db`` float. Inside, examples are rows, as torch users expect.
+Course 2's optimizers and L2 on w run on ``torch.optim`` as ``optim`` maps them.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from reference_numpy.checks import (
     check_train_args,
 )
 from reference_numpy.labels import labels_from_proba
+from reference_numpy.optim import GD, check_training_methods
 
 from .activations import sigmoid
 from .convert import precision, resolve_device, to_float, to_float_list, to_numpy, to_tensor, torch_dtype
 from .losses import compute_cost
+from .optim import course_optimizer, l2_term, set_l2
 
 __all__ = ["LogisticRegression", "loss", "propagate", "train_step", "cost_and_grads", "train", "predict_proba", "predict"]
 
@@ -67,10 +70,13 @@ class LogisticRegression(nn.Module):
         return self.linear(A0)
 
 
-def propagate(model: LogisticRegression, A0: torch.Tensor, Y: torch.Tensor):
+def propagate(model: LogisticRegression, A0: torch.Tensor, Y: torch.Tensor, lambd: float = 0.0):
     """The notes' ``propagate`` on tensors: A[0]: (m, n_x), Y: (1, m) ->
-    (J, dw: (n_x, 1), db: (1,)), by autograd; J is a 0-dim tensor."""
+    (J, dw: (n_x, 1), db: (1,)), by autograd; J is a 0-dim tensor. ``lambd`` > 0 adds
+    (λ/2m) ‖w‖² to J (so dw += (λ/m) w; b is never regularised)."""
     cost = compute_cost(model(A0).T, Y, "binary_cross_entropy")
+    if lambd > 0:
+        cost = cost + l2_term([model.linear.weight], lambd, Y.shape[1])
     dW, db = torch.autograd.grad(cost, (model.linear.weight, model.linear.bias))
     return cost, dW.T, db
 
@@ -90,29 +96,50 @@ def train_step(model: LogisticRegression, A0: torch.Tensor, Y: torch.Tensor, lea
     return cost.detach()
 
 
-def cost_and_grads(params: dict, X, Y, device: str = "cpu"):
-    """params {"w": (n_x, 1), "b"}, X: (n_x, m), Y: (1, m) of 0/1 -> (J, {"dw", "db"})."""
+def cost_and_grads(params: dict, X, Y, device: str = "cpu", *, lambd: float = 0.0):
+    """params {"w": (n_x, 1), "b"}, X: (n_x, m), Y: (1, m) of 0/1 -> (J, {"dw", "db"}).
+    ``lambd`` > 0: J += (λ/2m) ‖w‖², dw += (λ/m) w."""
     params, X, Y = check_logistic_inputs(params, X, Y)
+    lambd = check_training_methods(GD(), lambd).lambd
     device = resolve_device(device)
     with precision(X.dtype):
         model = LogisticRegression._from_checked(params, device)
-        cost, dw, db = propagate(model, to_tensor(X.T, device), to_tensor(Y, device))
+        cost, dw, db = propagate(model, to_tensor(X.T, device), to_tensor(Y, device), lambd)
         return to_float(cost), {"dw": to_numpy(dw), "db": to_float(db)}
 
 
-def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int = 2000, device: str = "cpu"):
-    """Batch gradient descent (the notes' ``optimize``): one cost per iteration, recorded
-    before that iteration's update. Returns (new params, costs)."""
+def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int = 2000, device: str = "cpu", *,
+          optimizer=GD(), lambd: float = 0.0):
+    """Batch training (the notes' ``optimize``) by ``optimizer`` (``reference_numpy.optim``)
+    on ``torch.optim`` (``optim.course_optimizer``), L2 of strength ``lambd`` on w only: one
+    cost per iteration (with the L2 term), recorded before that iteration's update.
+    Returns (new params, costs)."""
     params, X, Y = check_logistic_inputs(params, X, Y)
     learning_rate, num_iterations, _, _ = check_train_args(
         learning_rate, num_iterations, None, 0, X, "num_iterations"
     )
+    methods = check_training_methods(optimizer, lambd)
     device = resolve_device(device)
     with precision(X.dtype):
         model = LogisticRegression._from_checked(params, device)
+        weight, bias = model.linear.weight, model.linear.bias
+        torch_optimizer = course_optimizer(methods.optimizer, [weight], [bias], learning_rate)
         # Everything moves to the device once; the loop never syncs with the host.
         A0, Y = to_tensor(X.T, device), to_tensor(Y, device)
-        costs = [train_step(model, A0, Y, learning_rate) for _ in range(num_iterations)]
+        m = X.shape[1]
+        if methods.l2:
+            set_l2(torch_optimizer, methods.lambd, m)
+        costs = []
+        for _ in range(num_iterations):
+            cost = loss(model, A0, Y)
+            torch_optimizer.zero_grad()
+            cost.backward()
+            cost = cost.detach()
+            if methods.l2:
+                with torch.no_grad():
+                    cost = cost + l2_term([weight], methods.lambd, m)
+            torch_optimizer.step()
+            costs.append(cost)
         return model.to_params(), to_float_list(torch.stack(costs))
 
 
