@@ -11,9 +11,12 @@ PYTEST_WORKERS ?= 2
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml constraints.txt
+# The example third-party backend is installed as its users would install it: `make report`
+# finds it by its entry point, and the suite checks it.
+$(STAMP): pyproject.toml constraints.txt examples/nn_parity_autograd/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e examples/nn_parity_autograd
 	touch $(STAMP)
 
 test: $(STAMP)

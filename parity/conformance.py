@@ -417,60 +417,59 @@ class _Runner:
 
     # the caller's arrays and the dtype ---------------------------------------------------
     def arrays_and_dtypes(self) -> None:
-        case = Case("contract", layer_dims=(3, 4, 2), hidden_activation="tanh", m=7)
-        for function in ("cost_and_grads", "train", "predict_proba"):
-            reason = self.backend.unsupported(model="deep", function=function)
-            if reason:
-                self.add("arrays-untouched", f"deep.{function}", "params, X, Y", "float64", "cpu", "skipped",
-                         detail=reason)
-            else:
-                self.guarded("arrays-untouched", f"deep.{function}", "params, X, Y", "float64", "cpu",
-                             lambda f=function: self._untouched(case, f))
-            for dtype in self.dtypes:
-                reason = self.backend.unsupported(model="deep", function=function, dtype=dtype)
-                if reason:
-                    self.add("dtype-kept", f"deep.{function}", "outputs", dtype, "cpu", "skipped", detail=reason)
-                else:
-                    self.guarded("dtype-kept", f"deep.{function}", "outputs", dtype, "cpu",
-                                 lambda f=function, d=dtype: self._dtype_kept(case, f, d))
+        cases = (Case("contract", layer_dims=(3, 4, 2), hidden_activation="relu", m=7),
+                 Case("contract-logistic", model="logistic", layer_dims=(3, 1), init="random", m=7))
+        for case in cases:
+            for function in ("cost_and_grads", "train", "predict_proba"):
+                name = f"{case.model}.{function}"
+                for check, dtypes in (("arrays-untouched", ("float64",)), ("dtype-kept", self.dtypes)):
+                    for dtype in dtypes:
+                        reason = self.skip_reason(**{**_features(case, dtype, "cpu"), "function": function})
+                        if reason:
+                            self.add(check, name, "outputs", dtype, "cpu", "skipped", detail=reason)
+                            continue
+                        method = self._untouched if check == "arrays-untouched" else self._dtype_kept
+                        self.guarded(check, name, "outputs", dtype, "cpu",
+                                     lambda m=method, c=case, f=function, d=dtype: m(c, f, d))
 
     def _call(self, case, function, params, X, Y):
         if function == "cost_and_grads":
-            return self.backend.cost_and_grads("deep", params, X, Y, case.spec)
+            return self.backend.cost_and_grads(case.model, params, X, Y, case.spec)
         if function == "train":
-            return self.backend.train("deep", params, X, Y, case.spec, learning_rate=0.1, num_epochs=2,
-                                      batch_size=None, seed=0)
-        return self.backend.predict_proba("deep", params, X, case.spec)
+            hyper = ({"num_iterations": 2} if case.model == "logistic" else
+                     {"num_epochs": 2, "batch_size": None, "seed": 0})
+            return self.backend.train(case.model, params, X, Y, case.spec, learning_rate=0.1, **hyper)
+        return self.backend.predict_proba(case.model, params, X, case.spec)
 
-    def _untouched(self, case, function):
-        params = case.params()
-        X, Y = case.data()
+    def _untouched(self, case, function, dtype):
+        params = case.params(dtype)
+        X, Y = case.data(dtype)
         before = copy.deepcopy((params, X, Y))
         self._call(case, function, params, X, Y)
         changed = [f"params[{k!r}]" for k in before[0] if not np.array_equal(params[k], before[0][k])]
         changed += [name for name, a, b in (("X", X, before[1]), ("Y", Y, before[2])) if not np.array_equal(a, b)]
         ok = not changed
-        self.add("arrays-untouched", f"deep.{function}", "params, X, Y", "float64", "cpu",
-                 "passed" if ok else "failed",
-                 detail="" if ok else f"deep.{function} changed the caller's {', '.join(changed)} in place")
+        name = f"{case.model}.{function}"
+        self.add("arrays-untouched", name, "params, X, Y", dtype, "cpu", "passed" if ok else "failed",
+                 detail="" if ok else f"{name} changed the caller's {', '.join(changed)} in place")
 
     def _dtype_kept(self, case, function, dtype):
         X, Y = case.data(dtype)
         out = self._call(case, function, case.params(dtype), X, Y)
-        found = []
+        # A scalar b/db crosses the boundary as a Python float (CONTRACT.md): only arrays carry X's dtype.
+        arrays = lambda d: [(k, np.asarray(v).dtype) for k, v in d.items() if np.ndim(v) > 0]  # noqa: E731
         if function == "cost_and_grads":
             cost, grads = out
-            found = [(k, np.asarray(v).dtype) for k, v in grads.items()]
+            found = arrays(grads)
             if not isinstance(cost, float):
                 found.append(("cost", f"{type(cost).__name__} (the contract returns a Python float)"))
         elif function == "train":
-            params, costs = out
-            found = [(k, np.asarray(v).dtype) for k, v in params.items()]
+            found = arrays(out[0])
         else:
             found = [("A[L]", np.asarray(out).dtype)]
         wrong = [(k, d) for k, d in found if str(d) != dtype]
         ok = not wrong
-        self.add("dtype-kept", f"deep.{function}", "outputs", dtype, "cpu", "passed" if ok else "failed",
+        self.add("dtype-kept", f"{case.model}.{function}", "outputs", dtype, "cpu", "passed" if ok else "failed",
                  detail="" if ok else f"{wrong[0][0]}: got {wrong[0][1]}, the contract keeps {dtype}")
 
     def predictions(self) -> None:

@@ -98,7 +98,7 @@ def run_check(package: str, *, against: str = "numpy", quick: bool = False, dtyp
         if reason and len(devices) == 1:
             raise CheckError(f"--device {device}: {reason}")
     devices = tuple(d for d in devices if backend.device_reason(d) is None) or ("cpu",)
-    out = Path(out) if out is not None else Path("reports") / "output" / f"check-{backend.name}"
+    out = Path(out) if out is not None else Path("reports") / "check" / backend.name
     if out.exists() and not out.is_dir():
         raise CheckError(f"--out {str(out)!r} exists and is not a folder")
 

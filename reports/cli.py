@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import os
 import sys
 from pathlib import Path
 
@@ -154,6 +155,10 @@ def _check(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # A backend package next to the user (``nn-parity check my_backprop`` in its folder) is
+    # importable, as with ``python -m``.
+    if os.getcwd() not in sys.path and "" not in sys.path:
+        sys.path.insert(0, os.getcwd())
     from .timing import configure_threads
 
     # Threads first: XLA sizes its pool when JAX starts, which validating a backend may do.

@@ -1,0 +1,251 @@
+"""The backend protocol (CONTRACT.md, "Backends"): one registry, declarations and probing,
+``nn-parity check`` catching and naming each deliberately broken backend, the pytest plugin,
+timing through the protocol, and the harness free of any framework's name."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from parity import BACKENDS, BackendError, Backend, register_backend
+from parity.conformance import gradient_check, run_conformance, summarise
+from reference_numpy import ModelSpec, init_params
+
+ROOT = Path(__file__).resolve().parents[1]
+BROKEN = Path(__file__).resolve().parent / "broken_backends"
+EXAMPLE = ROOT / "examples" / "nn_parity_autograd"
+sys.path.insert(0, str(BROKEN))
+
+
+def _run(*args, env_extra=None, timeout=300):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(BROKEN), str(EXAMPLE), str(ROOT)]),
+               **(env_extra or {}))
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, cwd=ROOT,
+                          timeout=timeout)
+
+
+def _broken(name: str) -> Backend:
+    return register_backend(name, "command line")
+
+
+# --------------------------------------------------------------------------- the harness names no framework
+
+# An import of a framework or of an implementation module (not the contract's spec, init,
+# checks, optim, dropout or protocol) by name.
+_NAMED = re.compile(r"^\s*(import|from)\s+(torch|jax|jaxlib|optax|autograd|torch_impl|jax_impl|"
+                    r"reference_numpy\.(deep|logistic|backend|activations|losses))\b", re.M)
+
+
+@pytest.mark.parametrize("folder", ["parity", "reports"])
+def test_harness_and_reports_import_no_framework_or_implementation(folder):
+    offenders = [f"{path.relative_to(ROOT)}: {m.group(0).strip()}"
+                 for path in sorted((ROOT / folder).rglob("*.py"))
+                 for m in _NAMED.finditer(path.read_text())]
+    assert offenders == []
+
+
+# --------------------------------------------------------------------------- the registry
+
+
+def test_builtins_are_found_as_entry_points_or_built_in():
+    for name, package in (("numpy", "reference_numpy"), ("torch", "torch_impl"), ("jax", "jax_impl")):
+        assert BACKENDS[name].package == package
+        assert BACKENDS[name].source in ("built-in", "entry point")
+        assert BACKENDS[name].models() == ("logistic", "deep")
+
+
+def test_environment_variable_registers_a_backend():
+    result = _run("-c", "from parity import BACKENDS; b = BACKENDS['broken_missing']; print(b.source, b.models())",
+                  env_extra={"NN_PARITY_BACKENDS": "broken_missing"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["environment", "('deep',)"]
+
+
+def test_register_refuses_what_cannot_be_a_backend(tmp_path, monkeypatch):
+    with pytest.raises(BackendError, match="cannot be imported"):
+        register_backend("no_such_package_anywhere")
+    (tmp_path / "empty_pkg").mkdir()
+    (tmp_path / "empty_pkg" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(BackendError, match="neither a 'deep' nor a 'logistic'"):
+        register_backend("empty_pkg")
+    assert "empty_pkg" not in BACKENDS
+
+
+def test_a_missing_function_is_probed_and_skipped_with_the_reason():
+    backend = _broken("broken_missing")
+    assert backend.models() == ("deep",)
+    assert backend.unsupported(model="deep", function="train") == "broken_missing has no deep.train"
+    assert "no 'logistic' model" in backend.unsupported(model="logistic")
+    assert backend.unsupported(model="deep", function="cost_and_grads", activation="leaky_relu") is None
+
+
+def test_declared_capabilities_are_taken_at_their_word():
+    assert BACKENDS["torch"].capabilities()["devices"] == ("cpu", "cuda")
+    assert BACKENDS["numpy"].unsupported(device="cuda") == "the NumPy reference runs on the CPU only"
+
+
+# --------------------------------------------------------------------------- broken backends, caught and named
+
+BROKEN_CASES = [
+    # (package, check, quantity, a regular expression the failure's detail must match)
+    ("broken_db_sign", "parity", "db2", r"^db2 \(layer 2\): error .* > tolerance .*; worst entry \[\d+, 0\]: "
+                                        r"got -?[\d.e-]+, expected -?[\d.e-]+"),
+    ("broken_no_mean", "parity", r"d[Wb]\d", r"^d[Wb]\d \(layer \d\): error .* worst entry"),
+    ("broken_dw_transposed", "parity", "dW1", r"^dW1 \(layer 1\): shape \(\d+, \d+\), expected .*\(transposed\?\)"),
+    ("broken_leaky_kink", "convention", r"leaky_relu'\(0\)",
+     r"^leaky_relu'\(0\): got 1, the contract says the slope \(0\.05\)$"),
+    ("broken_saturation", "saturation", "finite cost and grads",
+     r"^cost at saturation: got (?:nan|inf), the contract says finite"),
+    ("broken_float64", "dtype-kept", "outputs", r": got float64, the contract keeps float32$"),
+    ("broken_inplace", "arrays-untouched", "params, X, Y", r"^deep\.train changed the caller's params\['W1'\]"),
+]
+
+
+@pytest.fixture(scope="module")
+def broken_tables():
+    tables = {}
+
+    def table(name):
+        if name not in tables:
+            tables[name] = run_conformance(_broken(name), quick=True)
+        return tables[name]
+
+    return table
+
+
+@pytest.mark.parametrize("package, check, quantity, detail", BROKEN_CASES, ids=[c[0] for c in BROKEN_CASES])
+def test_each_broken_backend_is_caught_and_named(broken_tables, package, check, quantity, detail):
+    table = broken_tables(package)
+    failed = table[table["status"] == "failed"]
+    hits = failed[(failed["check"] == check) & failed["quantity"].str.fullmatch(quantity)
+                  & failed["detail"].str.contains(detail, regex=True)]
+    assert not hits.empty, failed[["check", "quantity", "detail"]].head(8).to_string()
+
+
+def test_a_trajectory_failure_names_its_first_step(broken_tables):
+    table = broken_tables("broken_db_sign")
+    rows = table[(table["check"] == "trajectory") & (table["status"] == "failed") & (table["quantity"] == "costs")]
+    assert not rows.empty
+    assert rows["detail"].str.match(r"costs: first step that leaves tolerance is step \d+ of \d+: got").all()
+
+
+def test_the_first_differing_layer_is_named_where_building_blocks_exist(broken_tables):
+    table = broken_tables("broken_leaky_slope")
+    rows = table[(table["check"] == "parity") & (table["case"] == "hidden-leaky_relu") & (table["status"] == "failed")]
+    assert not rows.empty
+    assert rows["detail"].str.contains(r"first layer that differs: A\[1\] = leaky_relu\(Z\[1\]\)").all()
+
+
+def test_a_partial_backend_gets_the_checks_that_apply(broken_tables):
+    table = broken_tables("broken_missing")
+    summary = summarise(table)
+    assert summary["failed"] == 0
+    assert summary["passed"] > 50  # cost and gradient parity, conventions, bad input on cost_and_grads
+    assert summary["skip_reasons"]["broken_missing has no deep.train"] > 0
+    assert set(table.loc[table["status"] == "passed", "check"]) >= {"parity", "random-architecture", "convention"}
+
+
+def test_a_builtin_passes_every_check():
+    # torch stands for the built-ins here (JAX's compile per shape makes it the slow one; the
+    # rest of the suite holds it to the same checks).
+    table = run_conformance(BACKENDS["torch"], quick=True, dtypes=("float64",))
+    summary = summarise(table)
+    assert summary["failed"] == 0, table[table["status"] == "failed"].to_string()
+    assert summary["skipped"] == 0 and summary["passed"] > 100
+
+
+def test_the_example_backend_passes_every_check_it_supports():
+    # examples/nn_parity_autograd, installed by `make` as a user would, found by its entry point.
+    assert BACKENDS["autograd"].source == "entry point"
+    table = run_conformance(BACKENDS["autograd"], quick=True)
+    summary = summarise(table)
+    assert summary["failed"] == 0, table[table["status"] == "failed"].to_string()
+    assert summary["passed"] > 150
+    # What it does not support is skipped with the reason it declares, never failed.
+    assert all("does not declare" in reason for reason in summary["skip_reasons"])
+
+
+def test_gradient_check_is_the_courses_difference():
+    spec = ModelSpec((3, 4, 1), hidden_activation="tanh")
+    params = init_params(spec, 1, "xavier")
+    rng = np.random.RandomState(0)
+    X, Y = rng.randn(3, 6), (rng.rand(1, 6) > 0.5).astype(float)
+    difference, _ = gradient_check(BACKENDS["jax"], "deep", params, X, Y, spec)
+    assert difference < 2e-7
+    # A gradient off by 1 % in one layer is far outside the course's bound.
+    difference, where = gradient_check(_broken("broken_db_sign"), "deep", params, X, Y, spec)
+    assert difference > 1e-3 and where.startswith("worst entry db2")
+
+
+# --------------------------------------------------------------------------- the command and the plugin
+
+
+def test_check_command_exit_codes(tmp_path):
+    ok = _run("-m", "reports", "check", "broken_missing", "--quick", "--dtype", "float64", "--no-progress",
+              "--out", str(tmp_path / "ok"))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "every supported check passed" in ok.stdout
+    assert re.search(r"skipped +\d+: broken_missing has no deep\.train", ok.stdout)
+    csv = (tmp_path / "ok" / "conformance.csv").read_text().splitlines()
+    assert csv[0] == "check,case,quantity,dtype,device,status,error,tolerance,detail"
+    assert (tmp_path / "ok" / "conformance.html").read_text().startswith("<!DOCTYPE html>")
+    bad = _run("-m", "reports", "check", "broken_db_sign", "--quick", "--dtype", "float64", "--no-progress",
+               "--out", str(tmp_path / "bad"))
+    assert bad.returncode == 1
+    assert re.search(r"FAILED parity \[hidden-relu, float64, cpu\] db2: db2 \(layer 2\)", bad.stdout)
+    for args, message in ((("no_such_package_anywhere",), "cannot be imported"),
+                          (("broken_missing", "--against", "broken_missing"), "checked against itself"),
+                          (("broken_missing", "--device", "cuda"), "cuda")):
+        refused = _run("-m", "reports", "check", *args, "--no-progress")
+        assert refused.returncode == 2 and message in refused.stderr
+        assert "Traceback" not in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_pytest_backend_option_adds_the_backend_to_parametrized_tests():
+    result = _run("-m", "pytest", "-p", "no:cacheprovider", "-q", "--backend", "broken_db_sign",
+                  "parity_tests/test_parity.py::test_builtin_case", "-k", "hidden-relu and float64")
+    # The built-ins pass; the broken backend joins the same test and fails it.
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert re.search(r"FAILED .*test_builtin_case\[broken_db_sign-hidden-relu-float64\]", result.stdout)
+    assert re.search(r"\b2 passed\b", result.stdout) and re.search(r"\b1 failed\b", result.stdout)
+
+
+def test_pytest_backend_option_refuses_an_unknown_package():
+    result = _run("-m", "pytest", "-p", "no:cacheprovider", "-q", "--backend", "no_such_package_anywhere",
+                  "parity_tests/test_contract.py")
+    assert result.returncode == 4 and "--backend no_such_package_anywhere" in result.stderr
+
+
+def test_cli_validates_arguments_before_any_work(tmp_path):
+    for args, message in ((("report", "--data", "/missing.npz"), "does not exist"),
+                          (("report", "--backend", "no_such_package_anywhere"), "cannot be imported"),
+                          (("report", "--threads", "0"), "must be >= 1")):
+        result = _run("-m", "reports", *args, "--out", str(tmp_path / "out"), timeout=60)
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- timing through the protocol
+
+
+def test_timing_uses_the_native_step_or_labels_the_public_train():
+    from reports.limits import MachineLimits
+    from reports.timing import Workload, time_workload
+
+    limits = MachineLimits("cpu", "float64", 1e10, 1e10)
+    workload = Workload("tiny", "deep", (6, 4, 1), 8)
+    native = time_workload(workload, BACKENDS["jax"], "cpu", "float64", repeats=2, limits=limits)
+    assert [r["phase"] for r in native] == ["compile", "forward", "step", "floor"]
+    assert {r["timed_through"] for r in native} == {"native step"}
+    step = next(r for r in native if r["phase"] == "step")
+    assert step["ratio_to_floor"] == pytest.approx(step["median_s"] / native[-1]["median_s"])
+    public = time_workload(workload, _broken("broken_inplace"), "cpu", "float64", repeats=2, limits=limits)
+    assert [r["phase"] for r in public] == ["compile", "forward", "step"]
+    assert {r["timed_through"] for r in public} == {"public train"}
