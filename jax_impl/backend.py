@@ -18,7 +18,7 @@ import numpy as np
 from reference_numpy.protocol import NativeStep
 from reference_numpy.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
 
-__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment",
+__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment", "conventions", "train_with_framework_defaults",
            "matmul_seconds", "copy_seconds"]
 
 NAME = "jax"
@@ -152,3 +152,18 @@ def environment() -> dict:
     import optax
 
     return {"jax": jax.__version__, "optax": optax.__version__, "devices": [str(d) for d in jax.devices()]}
+
+
+def conventions() -> dict[str, str]:
+    """Each optimizer name (and "L2") -> optax's default formula, as a user would call it."""
+    from .optim import FRAMEWORK_DEFAULTS
+
+    return dict(FRAMEWORK_DEFAULTS)
+
+
+def train_with_framework_defaults(params, X, Y, spec, optimizer, **options):
+    """``deep.train`` through optax configured with its own defaults, not the course's formulas
+    (``optim.train_with_framework_defaults``): the comparison of conventions times this."""
+    from .optim import train_with_framework_defaults as train
+
+    return train(params, X, Y, spec, optimizer, **options)

@@ -14,7 +14,7 @@ import numpy as np
 from .protocol import NativeStep
 from .spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
 
-__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment",
+__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment", "conventions",
            "matmul_seconds", "copy_seconds", "step_products"]
 
 NAME = "numpy"
@@ -132,3 +132,10 @@ def environment() -> dict:
     blas = [{k: pool.get(k) for k in ("internal_api", "version", "num_threads", "architecture")}
             for pool in threadpool_info() if pool.get("user_api") == "blas"]
     return {"numpy": np.__version__, "blas": blas}
+
+
+def conventions() -> dict[str, str]:
+    """Each optimizer name (and "L2") -> the formula this backend uses by default: the course's."""
+    from .optim import FRAMEWORK_DEFAULTS
+
+    return dict(FRAMEWORK_DEFAULTS)

@@ -24,6 +24,12 @@ Python values and functions, so that it needs nothing from nn-parity to be impor
     The framework's native step on data already placed on ``device``, for timing (below).
 ``environment() -> dict``
     Versions and devices, in JSON-able values, for the report's ``environment.json``.
+``conventions() -> dict[str, str]``
+    Each optimizer name (``"GD"``, ``"Momentum"``, ``"RMSprop"``, ``"Adam"``) and ``"L2"`` -> the
+    formula the framework uses by default, in one line.
+``train_with_framework_defaults(params, X, Y, spec, optimizer, *, learning_rate, num_epochs, batch_size, seed, lambd, device)``
+    ``deep.train`` with the framework's own optimizer defaults instead of the course's
+    formulas: how far a user's port drifts when it calls the framework as documented.
 ``matmul_seconds(device, dtype, n, repeats) -> float``, ``copy_seconds(device, dtype, nbytes, repeats) -> float``
     The best time of an ``(n, n) @ (n, n)`` product and of an ``nbytes`` copy in this
     framework, synchronised: the harness takes the best over backends as the machine's limit.

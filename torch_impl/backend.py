@@ -19,7 +19,7 @@ from reference_numpy.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
 
 from .convert import precision, resolve_device, to_tensor, torch_dtype
 
-__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment",
+__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment", "conventions", "train_with_framework_defaults",
            "matmul_seconds", "copy_seconds"]
 
 NAME = "torch"
@@ -141,3 +141,18 @@ def environment() -> dict:
         info.update(cuda_device=torch.cuda.get_device_name(0), cuda=torch.version.cuda,
                     cudnn=torch.backends.cudnn.version(), device_count=torch.cuda.device_count())
     return info
+
+
+def conventions() -> dict[str, str]:
+    """Each optimizer name (and "L2") -> torch.optim's default formula, as a user would call it."""
+    from .optim import FRAMEWORK_DEFAULTS
+
+    return dict(FRAMEWORK_DEFAULTS)
+
+
+def train_with_framework_defaults(params, X, Y, spec, optimizer, **options):
+    """``deep.train`` through torch.optim configured with its own defaults, not the course's formulas
+    (``optim.train_with_framework_defaults``): the comparison of conventions times this."""
+    from .optim import train_with_framework_defaults as train
+
+    return train(params, X, Y, spec, optimizer, **options)
