@@ -23,7 +23,11 @@ import importlib.util
 
 # A missing framework is named, with the extra that installs it, before anything else fails.
 for _module in ("jax", "optax"):
-    if importlib.util.find_spec(_module) is None:
+    try:
+        _found = importlib.util.find_spec(_module) is not None
+    except (ImportError, ValueError):  # a blocked or half-imported module counts as missing
+        _found = False
+    if not _found:
         raise ImportError(
             f"jax_impl needs JAX (and optax), and {_module!r} is not installed: pip install 'nn-parity[jax]'"
         )

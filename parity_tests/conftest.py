@@ -1,7 +1,8 @@
 """Shared fixtures and parameter lists for the parity suite.
 
-Every framework is installed by `make test`, so a missing built-in backend is a failure,
-never a skip; GPU cases skip, with the reason, where no CUDA device is present, and a
+`make test` installs every framework, so nothing skips there but GPU cases (with the reason,
+where no CUDA device is present). A pip user without an extra (``pip install -e .`` alone)
+gets that backend's tests skipped with the reason, which names the extra to install; a
 backend added with ``pytest --backend PACKAGE`` skips, with the reason, the tests of what it
 does not support (``require``).
 """
@@ -48,7 +49,14 @@ def framework_names() -> tuple[str, ...]:
 
 
 def backend_params(names=None):
-    return [pytest.param(BACKENDS[name], id=name) for name in (backend_names() if names is None else names)]
+    """One param per backend; a backend whose package or framework is not installed here
+    (pip without the extra) is skipped with the reason, which names the extra to install."""
+    params = []
+    for name in backend_names() if names is None else names:
+        reason = BACKENDS[name].unavailable_reason()
+        marks = [pytest.mark.skip(reason=f"{name} not installed: {reason}")] if reason else []
+        params.append(pytest.param(BACKENDS[name], id=name, marks=marks))
+    return params
 
 
 def framework_params():
