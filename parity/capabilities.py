@@ -124,7 +124,8 @@ def unsupported_reason(backend, features: dict) -> str | None:
                     return f"{backend.name} does not declare {feature} {value!r} (its {key}: {', '.join(allowed) or 'none'})"
                 continue
             if feature == "training":
-                fn = "train" if value != "masks" else "cost_and_grads"
+                # An option of cost_and_grads (lambd, keep_prob, masks) where the check calls that.
+                fn = "cost_and_grads" if "cost_and_grads" in _values(features.get("function")) else "train"
                 if not backend.accepts(model, fn, value):
                     return f"{backend.name}'s {model}.{fn} takes no {value}= option"
                 continue
