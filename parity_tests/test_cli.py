@@ -1,0 +1,53 @@
+"""The command line: --version, and every argument checked before any work (--task and
+--label-column of the user's data included), with one-line errors and exit code 2."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from reports.build import resolve_dataset
+from reports.cli import build_parser, main
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("nn-parity ")
+
+
+@pytest.mark.parametrize("command", ["report", "check"])
+def test_both_commands_take_threads_quick_dtype_device_out(command):
+    argv = [command] + (["numpy"] if command == "check" else []) + [
+        "--threads", "1", "--quick", "--dtype", "float32", "--device", "cpu", "--out", "x"]
+    args = build_parser().parse_args(argv)
+    assert (args.threads, args.quick, args.dtype, args.device, str(args.out)) == (1, True, "float32", "cpu", "x")
+
+
+def _csv(path, labels):
+    rng = np.random.RandomState(0)
+    X = rng.randn(len(labels), 2)
+    rows = ["a,b,target"] + [f"{x0},{x1},{y}" for (x0, x1), y in zip(X, labels)]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_task_and_label_column_reach_the_loader(tmp_path):
+    path = _csv(tmp_path / "three.csv", [0, 1, 2] * 10)
+    assert resolve_dataset(path).task == "multiclass"
+    given = resolve_dataset(path, task="regression")
+    assert given.task == "regression" and given.spec.output == "linear" and "given" in given.task_note
+    by_name = resolve_dataset(path, label_column="a", task="regression")
+    assert by_name.X.shape[0] == 2  # 'b' and 'target' are the features now
+
+
+def test_a_task_the_labels_cannot_have_is_refused_before_any_work(tmp_path, capsys):
+    path = _csv(tmp_path / "three.csv", [0, 1, 2] * 10)
+    out = tmp_path / "out"
+    assert main(["report", "--data", str(path), "--task", "binary", "--out", str(out), "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "task" in err[0] and "binary" in err[0]
+    assert not out.exists()
+    assert main(["report", "--data", str(path), "--label-column", "nope", "--out", str(out)]) == 2
+    assert "nope" in capsys.readouterr().err
