@@ -243,7 +243,9 @@ def _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, se
         }, device)
         static = {"spec": spec, "optimizer": methods.optimizer, "l2": methods.l2, "dropout": methods.dropout,
                   "course": course}
-        opt_state = _init_opt_state(params, methods.optimizer, methods.l2, course)
+        # Committed to the device, as the step's outputs will be: an uncommitted first state
+        # would compile the step a second time for the second call.
+        opt_state = jax.device_put(_init_opt_state(params, methods.optimizer, methods.l2, course), device)
         masks = dropout_masks(spec, methods.keep_prob, m, num_epochs, batch_size, seed, dtype) if methods.dropout else None
         costs = []
         if batch_size == m:

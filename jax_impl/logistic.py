@@ -113,8 +113,9 @@ def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int 
         params, X, Y = _to_device(params, X, Y, device)
         lr = to_device(np.asarray(learning_rate, dtype=X.dtype), device)
         lambd = to_device(np.asarray(methods.lambd, dtype=X.dtype), device)
-        opt_state = course_transform(methods.optimizer, 0.0, 0.0 if methods.l2 else None,
-                                     weight_mask(params)).init(params)
+        # Committed to the device, as the step's outputs will be (else a second compile).
+        opt_state = jax.device_put(course_transform(methods.optimizer, 0.0, 0.0 if methods.l2 else None,
+                                                    weight_mask(params)).init(params), device)
         costs = []
         # Costs stay on the device; dispatch is asynchronous, so the loop never waits on it.
         for _ in range(num_iterations):
