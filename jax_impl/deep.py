@@ -197,14 +197,15 @@ def cost_and_grads(params: dict, X, Y, spec: ModelSpec, device: str = "cpu", *, 
     masks = check_masks(masks, spec, X.shape[1], methods.keep_prob, X.dtype)
     device = resolve_device(device)
     with precision(X.dtype):
-        dropout = {}
+        # Only the options in use are passed, so the plain cost compiles (and runs) as before.
+        options = {}
         if methods.dropout:
-            dropout = {"masks": params_to_device(masks, device),
+            options = {"masks": params_to_device(masks, device),
                        "keep_prob": to_device(np.asarray(methods.keep_prob, dtype=X.dtype), device)}
         if methods.l2:
-            dropout["lambd"] = to_device(np.asarray(methods.lambd, dtype=X.dtype), device)
+            options["lambd"] = to_device(np.asarray(methods.lambd, dtype=X.dtype), device)
         cost, grads = _value_and_grad(params_to_device(params, device), to_device(X, device),
-                                      to_device(Y, device), spec, **dropout)
+                                      to_device(Y, device), spec, **options)
         return float(cost), grads_to_numpy(grads, spec.param_shapes())
 
 

@@ -397,7 +397,7 @@ LOGISTIC_CASES = [
 @pytest.mark.parametrize("opt, lambd, dtype", LOGISTIC_CASES)
 @pytest.mark.parametrize("backend", framework_params())
 def test_logistic_trajectory_parity(backend, opt, lambd, dtype):
-    require(backend, model="logistic", dtype=dtype)
+    require(backend, model="logistic", dtype=dtype, training=("optimizer", "lambd"), optimizer=opt.name)
     X, Y = data(dtype, spec=ModelSpec((4, 1)))
     p0 = init_logistic_params(4, 2, "xavier", dtype=dtype)
     options = {"learning_rate": 0.05, "num_iterations": 12, "optimizer": opt, "lambd": lambd}
@@ -557,6 +557,7 @@ BAD_TRAIN = [
 @pytest.mark.parametrize("options, error, name", BAD_TRAIN)
 @pytest.mark.parametrize("backend", backend_params())
 def test_bad_training_options_refused(backend, options, error, name):
+    require(backend, training=("optimizer", "lambd", "keep_prob", "decay_rate"))
     X, Y = data()
     kwargs = {"learning_rate": 0.1, "num_epochs": 2, **options}
     with pytest.raises(error, match=name):
@@ -583,6 +584,7 @@ def _bad_masks():
 @pytest.mark.parametrize("options, error, name", _bad_masks())
 @pytest.mark.parametrize("backend", backend_params())
 def test_bad_cost_and_grads_options_refused(backend, options, error, name):
+    require(backend, training=("lambd", "keep_prob"))
     X, Y = data()
     with pytest.raises(error, match=name):
         backend.cost_and_grads("deep", start(), X, Y, SPEC, **options)
@@ -590,6 +592,7 @@ def test_bad_cost_and_grads_options_refused(backend, options, error, name):
 
 @pytest.mark.parametrize("backend", backend_params())
 def test_bad_logistic_options_refused(backend):
+    require(backend, model="logistic", training=("optimizer", "lambd"))
     X, Y = data(spec=ModelSpec((4, 1)))
     p0 = init_logistic_params(4)
     with pytest.raises(TypeError, match="optimizer"):

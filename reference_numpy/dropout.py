@@ -15,7 +15,8 @@ from numbers import Real
 
 import numpy as np
 
-from .batches import batch_bounds
+from .batches import batch_bounds, check_epoch_seeds
+from .checks import check_batch_size, check_count, check_dtype, check_seed, check_spec
 
 __all__ = ["dropout_masks", "check_keep_prob", "check_masks", "uses_dropout"]
 
@@ -28,7 +29,10 @@ def check_keep_prob(keep_prob, spec) -> tuple[float, ...]:
     if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
         raise TypeError(f"keep_prob must be a number or a sequence of {hidden} numbers (one per hidden layer), "
                         f"got {keep_prob!r}")
-    values = tuple(values)
+    try:
+        values = tuple(values)
+    except TypeError:  # a 0-d array, say
+        raise TypeError(f"keep_prob must be a number or a sequence of {hidden} numbers, got {keep_prob!r}") from None
     for value in values:
         if isinstance(value, bool) or not isinstance(value, Real):
             raise TypeError(f"keep_prob must hold real numbers, got {value!r}")
@@ -86,21 +90,32 @@ def check_masks(masks, spec, m: int, keep_prob: tuple[float, ...], dtype) -> dic
     return checked
 
 
-def dropout_masks(spec, keep_prob: tuple[float, ...], m: int, num_epochs: int, batch_size: int, seed: int,
+def dropout_masks(spec, keep_prob, m: int, num_epochs: int, batch_size: int | None, seed: int,
                   dtype=np.float64) -> Iterator[dict[str, np.ndarray]]:
     """The masks of every update step of ``train``, in order: one dict {"D1": (n[1], m_t), ...,
     "D{L-1}"} of 0/1 in ``dtype`` per step, m_t the examples in that step.
 
-    ``keep_prob`` is checked (``check_keep_prob``); ``batch_size`` resolved (m for a full
-    batch). The draw, which any implementation can repeat: epoch e (from 0) draws from its
-    own ``rng = np.random.RandomState(seed + e)``, the stream that also chose the epoch's
-    order. With mini-batches (batch_size < m) that order is drawn first, ``rng.permutation(m)``;
+    ``keep_prob``: one value or one per hidden layer, as ``train`` takes it; ``batch_size``
+    as ``train`` takes it (None: the full batch of m).
+
+    The draw, which any implementation can repeat: epoch e (from 0) draws from its own
+    ``rng = np.random.RandomState(seed + e)``, the stream that also chose the epoch's order.
+    With mini-batches (batch_size < m) that order is drawn first, ``rng.permutation(m)``;
     then for each step of the epoch, for l = 1..L-1 in turn,
     ``D[l] = (rng.rand(n[l], m_t) < keep_prob[l]).astype(dtype)``, as the course draws them.
     A layer with keep_prob 1 draws too and gets all ones (``rand`` < 1 always). A generator:
     epochs are drawn as they are consumed, so a long run never holds all its masks at once.
     """
-    hidden = spec.layer_dims[1:-1]
+    spec = check_spec(spec)
+    keep_prob = check_keep_prob(keep_prob, spec)
+    dtype = check_dtype(dtype)
+    m, num_epochs, seed = check_count(m, "m"), check_count(num_epochs, "num_epochs"), check_seed(seed)
+    batch_size = check_batch_size(batch_size, m)
+    check_epoch_seeds(seed, num_epochs)
+    return _draw(spec.layer_dims[1:-1], keep_prob, m, num_epochs, batch_size, seed, dtype)
+
+
+def _draw(hidden, keep_prob, m, num_epochs, batch_size, seed, dtype):
     bounds = batch_bounds(m, batch_size)
     for epoch in range(num_epochs):
         rng = np.random.RandomState(seed + epoch)
