@@ -251,23 +251,23 @@ def _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, se
         costs = []
         if batch_size == m:
             # Full batch in the given order, as in the notes: no permutation, no gather.
-            for _ in range(num_epochs):
-                D = None if masks is None else jax.device_put(next(masks), device)
-                with hyperparameter_precision():
+            with hyperparameter_precision():  # (masks are NumPy arrays: they keep their dtype)
+                for _ in range(num_epochs):
+                    D = None if masks is None else jax.device_put(next(masks), device)
                     params, opt_state, cost = _fit_step(params, opt_state, X, Y, D, hyper, **static)
-                costs.append(cost)
+                    costs.append(cost)
             costs = jnp.stack(costs)
         else:
             # One transfer of all the epochs' orders, as separate rows: a (num_epochs, m)
             # argument would recompile the epoch for every num_epochs.
             orders = to_device(list(epoch_permutations(m, num_epochs, seed)), device)
             bounds = batch_bounds(m, batch_size)
-            for order in orders:
-                D = None if masks is None else _epoch_masks(masks, bounds, batch_size, m, device)
-                with hyperparameter_precision():
+            with hyperparameter_precision():
+                for order in orders:
+                    D = None if masks is None else _epoch_masks(masks, bounds, batch_size, m, device)
                     params, opt_state, epoch_costs = _train_epoch(params, opt_state, X, Y, order, D, hyper,
                                                                   batch_size=batch_size, **static)
-                costs.append(epoch_costs)
+                    costs.append(epoch_costs)
             costs = jnp.concatenate(costs)
         return params_to_numpy(params, spec.param_shapes()), to_numpy(costs).tolist()
 

@@ -118,11 +118,11 @@ def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int 
                                                     weight_mask(params)).init(params), device)
         costs = []
         # Costs stay on the device; dispatch is asynchronous, so the loop never waits on it.
-        for _ in range(num_iterations):
-            with hyperparameter_precision():
+        with hyperparameter_precision():
+            for _ in range(num_iterations):
                 params, opt_state, cost = _fit_step(params, opt_state, X, Y, lr, lambd, methods.optimizer,
                                                     methods.l2)
-            costs.append(cost)
+                costs.append(cost)
         costs = to_numpy(jnp.stack(costs)).tolist()
         return {"w": to_numpy(params["w"]), "b": float(params["b"])}, costs
 
