@@ -32,7 +32,7 @@ import optax
 
 from reference_numpy.batches import batch_bounds, epoch_permutations
 from reference_numpy.dropout import check_masks, dropout_masks
-from reference_numpy.checks import check_deep_inputs, check_deep_predict_inputs, check_train_args
+from reference_numpy.checks import check_argument_kinds, check_deep_inputs, check_deep_predict_inputs, check_train_args
 from reference_numpy.labels import labels_from_proba
 from reference_numpy.optim import GD, check_training_methods
 from reference_numpy.spec import ModelSpec
@@ -74,6 +74,9 @@ def model_logits(params: dict, X: jax.Array, spec: ModelSpec, masks: dict | None
     ``masks`` {"D1": (n[1], m), ...} of 0/1 and ``keep_prob`` (L-1,): inverted dropout,
     A[l] = A[l] ⊙ D[l] / keep_prob[l] on every hidden layer (autodiff carries it back).
     """
+    # Runs at trace time only: a free guard against arguments in the notes' order (X, params).
+    check_argument_kinds("model_logits(params, X, spec) / model_forward(params, X, spec)",
+                         params=params, X=X, spec=spec)
     A = X
     for l, activation in enumerate(spec.activations[:-1], start=1):
         A = linear_activation_forward(A, params[f"W{l}"], params[f"b{l}"], activation, spec.leaky_slope)
@@ -88,7 +91,8 @@ def model_forward(params: dict, X: jax.Array, spec: ModelSpec) -> jax.Array:
 
     Unlike the reference's, it returns no caches: autodiff keeps its own.
     """
-    return ACTIVATIONS[spec.output](model_logits(params, X, spec), spec.leaky_slope)
+    logits = model_logits(params, X, spec)  # checks the arguments' kinds first
+    return ACTIVATIONS[spec.output](logits, spec.leaky_slope)
 
 
 def loss(params: dict, X: jax.Array, Y: jax.Array, spec: ModelSpec, masks: dict | None = None,

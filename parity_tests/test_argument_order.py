@@ -96,3 +96,18 @@ def test_the_right_order_still_runs(backend_name):
     assert np.isfinite(cost) and set(grads) == {"dW1", "db1", "dW2", "db2"}
     labels = BACKENDS[backend_name].module("logistic").predict(init_logistic_params(3, 0, "xavier"), X)
     assert labels.shape == (1, 5)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "jax"])
+def test_building_blocks_name_arguments_in_the_notes_order(backend):
+    # The notes call L_model_forward(X, parameters); the building block is model_forward(params, X, spec).
+    from parity import BACKENDS
+    from reference_numpy import ModelSpec, init_params
+
+    spec = ModelSpec((3, 2, 1))
+    params, X = init_params(spec, 0), np.zeros((3, 4))
+    model_forward = BACKENDS[backend].module("deep").model_forward
+    with pytest.raises(TypeError, match=r"params must be a dict.*the order is model_"):
+        model_forward(X, params, spec)
+    with pytest.raises(TypeError, match=r"spec must be a ModelSpec.*the order is model_"):
+        model_forward(params, X, (3, 2, 1))

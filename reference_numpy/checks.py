@@ -31,6 +31,7 @@ __all__ = [
     "check_deep_predict_inputs",
     "check_logistic_inputs",
     "check_logistic_predict_inputs",
+    "check_argument_kinds",
 ]
 
 SUPPORTED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -300,3 +301,20 @@ def check_logistic_predict_inputs(params, X):
     _as_array(X, "X", order)
     X = _check_X_for(X, n_x, "the length of params['w'] (n_x)")
     return check_logistic_params(params, X.shape[0], X.dtype), X
+
+
+def check_argument_kinds(order: str, **arguments) -> None:
+    """The building blocks' cheap guard against arguments in the wrong place: ``params`` a
+    dict, ``X`` an array (not a dict, a spec or None), ``spec`` a ModelSpec; else a TypeError
+    that names the argument and ``order``, the function's signature. It converts nothing, so
+    it is safe inside a jitted function, where X is a tracer."""
+    from .spec import ModelSpec
+
+    for name, value in arguments.items():
+        if name == "params" and not isinstance(value, dict):
+            raise TypeError(f"params must be a dict of arrays {{'W1': ..., 'b1': ..., ...}}, got "
+                            f"{type(value).__name__}; the order is {order}")
+        if name == "spec" and not isinstance(value, ModelSpec):
+            raise TypeError(f"spec must be a ModelSpec, got {type(value).__name__}; the order is {order}")
+        if name not in ("params", "spec") and (value is None or isinstance(value, (dict, str, bytes, ModelSpec))):
+            raise TypeError(f"{name} must be an array, got {type(value).__name__}; the order is {order}")

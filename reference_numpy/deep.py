@@ -21,7 +21,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS, DERIVATIVES
 from .batches import batch_bounds, epoch_permutation
-from .checks import check_deep_inputs, check_deep_predict_inputs, check_train_args
+from .checks import check_argument_kinds, check_deep_inputs, check_deep_predict_inputs, check_train_args
 from .dropout import check_masks, dropout_masks
 from .labels import labels_from_proba
 from .losses import compute_cost, output_delta
@@ -68,6 +68,7 @@ def model_forward(params: dict, X: np.ndarray, spec: ModelSpec, masks: dict | No
     inverted dropout: each hidden A[l] becomes ``A[l] * D[l] / keep_prob[l]`` before layer
     l+1 reads it (so the caches hold the dropped A[l] as layer l+1's input).
     """
+    check_argument_kinds("model_forward(params, X, spec)", params=params, X=X, spec=spec)
     A, caches = X, []
     L = spec.num_layers
     for l, activation in enumerate(spec.activations, start=1):
