@@ -1,38 +1,51 @@
-"""The scikit-learn estimators: scikit-learn's own checks on every backend, parity of the
-fitted parameters across backends, labels, pipelines, and parameter validation."""
+"""The scikit-learn estimators: scikit-learn's own checks on every backend with the default
+parameters, parity of the fitted parameters across backends, MLP's stopping rule and its
+ConvergenceWarning, scores next to MLP's, thread limits, labels, pipelines, and parameter
+validation."""
 
 from __future__ import annotations
+
+import functools
+import warnings
 
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import load_iris, make_classification, make_regression
+from sklearn.datasets import load_breast_cancer, load_iris, make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import cross_val_score
+from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from threadpoolctl import threadpool_info
 
 from parity import BACKENDS, relative_error, tolerance
-from parity.estimators import NeuralNetClassifier, NeuralNetRegressor
-from reference_numpy import deep, init_params
+from parity import estimators
+from parity.estimators import NeuralNetClassifier, NeuralNetRegressor, stopping_epoch
+from reference_numpy import deep, init_params, optim
 
 from .conftest import DTYPES, backend_names, framework_names
+
+# Most fits here are short on purpose and end with MLP's ConvergenceWarning; the tests of
+# the warning itself record it explicitly (``_convergence_warnings``).
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
 # --- scikit-learn's estimator checks, for every backend ------------------------------------
 
-# Small and quick, yet enough to pass the checks' accuracy (> 0.83) and R^2 (> 0.5) bars.
-# The regressor uses tanh: its bounded hidden units keep plain gradient descent stable on
-# the checks' unscaled targets (make_regression, |y| in the hundreds), where relu diverges.
+# The default parameters, MLP's (Adam at 0.001, batches of min(200, n), L2 alpha=1e-4, 200
+# epochs at most): they pass the checks' accuracy (> 0.83) and R^2 (> 0.5) bars and stay
+# finite on the checks' unscaled targets (|y| in the hundreds).
 def _check_instances():
     for name in backend_names():
-        yield NeuralNetClassifier(backend=name, hidden_layer_sizes=(8,), learning_rate=0.05, max_iter=100)
-        yield NeuralNetRegressor(backend=name, hidden_layer_sizes=(8,), activation="tanh",
-                                 learning_rate=0.03, max_iter=100)
+        yield NeuralNetClassifier(backend=name)
+        yield NeuralNetRegressor(backend=name)
 
 
 # Every check applies and passes on every backend, so none is declared expected to fail
-# (where one could not apply, its reason would go in ``expected_failed_checks``).
+# (where one could not apply, its reason would go in ``expected_failed_checks``). The fits
+# of the checks mostly end at max_iter before the loss settles, and warn as MLP's do.
 @parametrize_with_checks(list(_check_instances()))
 def test_sklearn_estimator_checks(estimator, check, monkeypatch):
     # check_array_api_input(array_namespace="numpy") runs only where SCIPY_ARRAY_API=1 and
@@ -64,25 +77,39 @@ PROBLEMS = {
 # One regressor suffices for parity (2-D targets are layout, tested below); JAX compiles
 # per spec, shape and dtype, and this keeps the module quick.
 PARITY_PROBLEMS = ["binary", "multiclass", "regression-1d"]
-# m = 40: one batch per epoch, or batches of 16, 16 and 8 (the last, smaller one kept).
-BATCH_MODES = [pytest.param(None, id="full-batch"), pytest.param(16, id="mini-batch")]
+# m = 40. Full batch by plain gradient descent, no L2 (the course-1 path: no option is
+# passed to train); mini-batches of 16, 16 and 8 (the last, smaller one kept) by Adam with
+# L2; and Momentum with a tol that no epoch meets, so that MLP's rule stops training after
+# epoch n_iter_no_change + 2 = 3 and the fit is trained again for those 3 epochs.
+TRAINING_MODES = {
+    "full-batch-sgd": dict(batch_size=None, solver="sgd", alpha=0.0, learning_rate=0.1),
+    "mini-batch-adam-l2": dict(batch_size=16, solver="adam", alpha=0.05, learning_rate=0.01),
+    "momentum-stopped-at-3": dict(batch_size="auto", solver="momentum", alpha=0.01, learning_rate=0.1,
+                                  tol=100.0, n_iter_no_change=1),
+}
 
 
 # --- parity: the same fitted parameters on every backend -----------------------------------
 
-@pytest.mark.parametrize("batch_size", BATCH_MODES)
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("problem", PARITY_PROBLEMS)
+# Every problem, mode and dtype, and every pair of problem and mode, each dtype in turn (not
+# the whole product: JAX compiles once per problem, mode and dtype, ~0.5-1 s each).
+PARITY_CASES = [
+    pytest.param(problem, mode, DTYPES[(i + j) % 2], id=f"{problem}-{mode}-{DTYPES[(i + j) % 2]}")
+    for i, problem in enumerate(PARITY_PROBLEMS) for j, mode in enumerate(TRAINING_MODES)
+]
+
+
+@pytest.mark.parametrize(("problem", "mode", "dtype"), PARITY_CASES)
 @pytest.mark.parametrize("backend", framework_names())
-def test_fitted_params_match_reference(backend, problem, dtype, batch_size):
+def test_fitted_params_match_reference(backend, problem, mode, dtype):
     cls, data = PROBLEMS[problem]
     X, y = data()
-    settings = dict(hidden_layer_sizes=(6, 4), learning_rate=0.1, max_iter=8, batch_size=batch_size,
-                    random_state=3, dtype=dtype)
+    settings = dict(hidden_layer_sizes=(6, 4), max_iter=8, random_state=3, dtype=dtype, **TRAINING_MODES[mode])
     ref = cls(backend="numpy", **settings).fit(X, y)
     est = cls(backend=backend, **settings).fit(X, y)
     tol = tolerance(dtype).grad
     assert est.spec_ == ref.spec_
+    assert est.n_iter_ == ref.n_iter_ == (3 if mode == "momentum-stopped-at-3" else 8)
     assert set(est.params_) == set(ref.params_) == set(ref.spec_.param_shapes())
     for key, value in ref.params_.items():
         assert est.params_[key].dtype == value.dtype == np.dtype(dtype)
@@ -95,15 +122,22 @@ def test_fitted_params_match_reference(backend, problem, dtype, batch_size):
     assert relative_error(ref.params_["W1"], start["W1"]) > 100 * tol
 
 
-@pytest.mark.parametrize("batch_size", BATCH_MODES)
+CONTRACT_SOLVERS = {"sgd": optim.GD(), "momentum": optim.Momentum(beta=0.8),
+                    "adam": optim.Adam(beta1=0.85, beta2=0.99, epsilon=1e-7)}
+
+
+@pytest.mark.parametrize("solver", list(CONTRACT_SOLVERS))
+@pytest.mark.parametrize("batch_size", [pytest.param(None, id="full-batch"), pytest.param(16, id="mini-batch")])
 @pytest.mark.parametrize("problem", list(PROBLEMS))
-def test_fit_is_train_from_init_params_in_contract_layout(problem, batch_size):
+def test_fit_is_train_from_init_params_in_contract_layout(problem, batch_size, solver):
     """params_ is exactly deep.train from init_params(spec_, random_state, init) on X.T and
-    the contract's Y (0/1 row, one-hot columns, or targets as rows)."""
+    the contract's Y (0/1 row, one-hot columns, or targets as rows), with the solver's
+    optimizer and lambd = alpha, times the number of outputs for a regressor."""
     cls, data = PROBLEMS[problem]
     X, y = data()
-    est = cls(hidden_layer_sizes=(5,), activation="tanh", init="xavier", learning_rate=0.1, max_iter=6,
-              batch_size=batch_size, random_state=11).fit(X, y)
+    est = cls(hidden_layer_sizes=(5,), activation="tanh", init="xavier", solver=solver, alpha=0.3,
+              learning_rate=0.05, max_iter=6, batch_size=batch_size, momentum=0.8, beta_1=0.85, beta_2=0.99,
+              epsilon=1e-7, random_state=11).fit(X, y)
     if problem == "binary":
         Y, output, n_y = y[None, :].astype(float), "sigmoid", 1
     elif problem == "multiclass":
@@ -114,11 +148,42 @@ def test_fit_is_train_from_init_params_in_contract_layout(problem, batch_size):
     spec = est.spec_
     assert spec.layer_dims == (X.shape[1], 5, n_y)
     assert spec.output == output and spec.hidden_activation == "tanh"
-    params, costs = deep.train(init_params(spec, 11, "xavier"), X.T, Y, spec, learning_rate=0.1,
-                               num_epochs=6, batch_size=batch_size, seed=11)
+    # MLP averages a regressor's squared error over its outputs, the contract sums them.
+    lambd = 0.3 * (n_y if output == "linear" else 1)
+    params, costs = deep.train(init_params(spec, 11, "xavier"), X.T, Y, spec, learning_rate=0.05,
+                               num_epochs=6, batch_size=batch_size, seed=11, optimizer=CONTRACT_SOLVERS[solver],
+                               lambd=lambd)
     for key in params:
         np.testing.assert_array_equal(est.params_[key], params[key])
     assert est.loss_curve_ == costs
+    assert est.n_iter_ == 6 and est.batch_size_ == (batch_size or len(X))
+
+
+@pytest.mark.parametrize("problem", ["multiclass", "regression-2d"])
+def test_alpha_is_mlps_l2_penalty(problem):
+    """At the same weights, the contract's cost with the lambd the estimator passes is MLP's
+    own loss with the same alpha (times K for a K-output regressor): MLP's ``loss_`` after a
+    ``partial_fit`` of one full batch is the loss before that batch's update, L2 included,
+    at the coefficients set (W[l] transposed)."""
+    from sklearn.neural_network import MLPRegressor
+
+    cls, data = PROBLEMS[problem]
+    X, y = data()
+    est = cls(hidden_layer_sizes=(5,), alpha=0.7, max_iter=3, random_state=0).fit(X, y)
+    mlp_cls = MLPClassifier if cls is NeuralNetClassifier else MLPRegressor
+    mlp = mlp_cls(hidden_layer_sizes=(5,), alpha=0.7, solver="sgd", batch_size=len(X), shuffle=False,
+                  max_iter=1, random_state=0).fit(X, y)
+    L = est.spec_.num_layers
+    mlp.coefs_ = [est.params_[f"W{l}"].T.copy() for l in range(1, L + 1)]
+    mlp.intercepts_ = [est.params_[f"b{l}"].ravel().copy() for l in range(1, L + 1)]
+    mlp.partial_fit(X, y)
+    K = est.spec_.n_y if problem.startswith("regression") else 1
+    Y = np.eye(3)[:, y] if problem == "multiclass" else y.T
+    cost, _ = deep.cost_and_grads(est.params_, X.T, Y, est.spec_, lambd=K * 0.7)
+    assert cost == pytest.approx(K * mlp.loss_, rel=1e-12)
+    # and the L2 term is a real part of it: without it the costs differ
+    bare, _ = deep.cost_and_grads(est.params_, X.T, Y, est.spec_)
+    assert bare < cost * (1 - 1e-3)
 
 
 # --- labels and probabilities ------------------------------------------------------------
@@ -137,7 +202,8 @@ def test_original_labels_come_back(labels, backend):
     values = LABELS[labels]
     X, codes = _classification(len(values))
     y = values[codes]
-    clf = NeuralNetClassifier(backend=backend, hidden_layer_sizes=(8,), max_iter=150, random_state=0).fit(X, y)
+    clf = NeuralNetClassifier(backend=backend, hidden_layer_sizes=(8,), learning_rate=0.01, max_iter=150,
+                              random_state=0).fit(X, y)
     np.testing.assert_array_equal(clf.classes_, np.unique(values))
     pred = clf.predict(X)
     assert pred.shape == (len(y),) and set(pred.tolist()) <= set(values.tolist())
@@ -182,7 +248,8 @@ def test_regressor_output_layout(backend, n_targets, dtype):
     X, y = _regression(n_targets)
     if n_targets == 1:
         y = y.ravel()
-    reg = NeuralNetRegressor(backend=backend, hidden_layer_sizes=(8,), max_iter=100, random_state=0,
+    reg = NeuralNetRegressor(backend=backend, hidden_layer_sizes=(8,), learning_rate=0.01, max_iter=100,
+                             random_state=0,
                              dtype=dtype).fit(X, y)
     pred = reg.predict(X)
     assert pred.shape == y.shape and pred.dtype == np.dtype(dtype)
@@ -195,7 +262,7 @@ def test_regressor_output_layout(backend, n_targets, dtype):
 def test_divergence_is_reported_by_name(backend):
     X, y = _regression(1)
     with pytest.raises(ValueError, match="learning_rate"):
-        NeuralNetRegressor(backend=backend, hidden_layer_sizes=(8,), learning_rate=50.0, max_iter=50,
+        NeuralNetRegressor(backend=backend, hidden_layer_sizes=(8,), solver="sgd", learning_rate=50.0, max_iter=50,
                            random_state=0).fit(X, 1e3 * y.ravel())
 
 
@@ -205,31 +272,47 @@ def test_divergence_is_reported_by_name(backend):
 def test_pipeline_and_cross_val_score(backend):
     X, y = load_iris(return_X_y=True)
     pipe = make_pipeline(StandardScaler(), NeuralNetClassifier(backend=backend, hidden_layer_sizes=(8,),
-                                                               max_iter=100, random_state=0))
+                                                               learning_rate=0.01, max_iter=100,
+                                                               random_state=0))
     scores = cross_val_score(pipe, X, y, cv=3)
     assert scores.shape == (3,) and scores.mean() > 0.85
     Xr, yr = _regression(1, m=60)
     reg_scores = cross_val_score(make_pipeline(StandardScaler(), NeuralNetRegressor(
-        backend=backend, hidden_layer_sizes=(8,), max_iter=100, random_state=0)), Xr, yr.ravel(), cv=3)
+        backend=backend, hidden_layer_sizes=(8,), learning_rate=0.05, max_iter=100, random_state=0)),
+        Xr, yr.ravel(), cv=3)
     assert reg_scores.mean() > 0.8
 
 
 # --- training record ------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("batch_size", "steps_per_epoch"), [(None, 1), (16, 3), (40, 1), (500, 1), (1, 40)],
-                         ids=["full-batch", "mini-batch", "batch-of-m", "batch-over-m", "stochastic"])
+@pytest.mark.parametrize(("batch_size", "steps_per_epoch"),
+                         [("auto", 1), (None, 1), (16, 3), (40, 1), (500, 1), (1, 40)],
+                         ids=["auto", "full-batch", "mini-batch", "batch-of-m", "batch-over-m", "stochastic"])
 @pytest.mark.parametrize("backend", backend_names())
 def test_loss_curve_has_one_cost_per_update_step(backend, batch_size, steps_per_epoch):
-    X, y = _classification(2)  # m = 40
+    X, y = _classification(2)  # m = 40: "auto" is min(200, 40) = 40, one batch
     clf = NeuralNetClassifier(backend=backend, hidden_layer_sizes=(8,), max_iter=3, batch_size=batch_size,
                               random_state=0).fit(X, y)
     assert len(clf.loss_curve_) == 3 * steps_per_epoch
     assert all(isinstance(c, float) for c in clf.loss_curve_)
     assert clf.n_iter_ == 3 and clf.loss_ == clf.loss_curve_[-1]
-    if batch_size in (None, 40, 500):  # the first cost is that of the initial parameters
+    assert clf.batch_size_ == min(40, 200 if batch_size in ("auto", None) else batch_size)
+    # MLP's epoch loss: the epoch's batch costs weighted by their sizes (16, 16, 8 for 16)
+    sizes = {16: [16, 16, 8], 1: [1] * 40}.get(batch_size, [40])
+    per_step = np.reshape(clf.loss_curve_, (3, steps_per_epoch))
+    np.testing.assert_allclose(clf.epoch_loss_curve_, per_step @ sizes / 40, rtol=1e-15)
+    assert clf.best_loss_ == min(clf.epoch_loss_curve_)
+    if steps_per_epoch == 1:  # the first cost is that of the initial parameters, L2 included
         start = init_params(clf.spec_, 0, "he")
-        cost, _ = deep.cost_and_grads(start, X.T, y[None, :].astype(float), clf.spec_)
+        cost, _ = deep.cost_and_grads(start, X.T, y[None, :].astype(float), clf.spec_, lambd=clf.alpha)
         assert relative_error(clf.loss_curve_[0], cost) <= tolerance("float64").cost
+
+
+def test_auto_batch_size_is_min_200_n_samples():
+    X, y = _classification(2, m=250)
+    clf = NeuralNetClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0).fit(X, y)
+    assert clf.batch_size_ == 200
+    assert len(clf.loss_curve_) == 2 * 2  # batches of 200 and 50 per epoch
 
 
 def test_random_state_semantics():
@@ -249,6 +332,127 @@ def test_random_state_semantics():
     assert not np.array_equal(W(d), W(d.fit(X, y)))
 
 
+# --- MLP's stopping rule and its ConvergenceWarning ------------------------------------------
+
+def _convergence_warnings(fit) -> list:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit()
+    return [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+
+
+def _iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def test_stopping_epoch_counts_as_mlp_does():
+    # tol = 0.25: 0.75 is exactly best - tol, an improvement (the count resets); 0.625 and
+    # 0.5625 are not (> best - tol), nor is 0.75 again; the third such epoch in a row
+    # exceeds n_iter_no_change = 2 and stops training after it (epoch 5).
+    losses = [1.0, 0.75, 0.625, 0.5625, 0.75, 0.125]
+    assert stopping_epoch(losses, tol=0.25, n_iter_no_change=2) == 5
+    assert stopping_epoch(losses, tol=0.25, n_iter_no_change=3) is None
+    # the first epoch always improves on +inf, and with tol = 0 an equal loss is no worse
+    # (it resets the count); a count of n_iter_no_change alone does not stop, it must be
+    # exceeded: the earliest stop is after epoch n_iter_no_change + 2
+    assert stopping_epoch([1.0, 1.0, 1.0, 1.0], tol=0.0, n_iter_no_change=2) is None
+    assert stopping_epoch([1.0, 1.5, 1.5], tol=0.0, n_iter_no_change=2) is None
+    assert stopping_epoch([1.0, 1.5, 1.5, 1.5], tol=0.0, n_iter_no_change=2) == 4
+
+
+@pytest.mark.parametrize(("learning_rate", "hidden"), [(0.05, 10), (0.01, 5)], ids=["stops", "runs-out"])
+def test_stopping_epoch_agrees_with_mlps_own_fits(learning_rate, hidden):
+    """MLP as the oracle: its per-epoch losses through stopping_epoch give the epoch at which
+    it stopped, or None where it ran to max_iter and warned."""
+    X, y = _iris()
+    mlp = MLPClassifier(hidden_layer_sizes=(hidden,), learning_rate_init=learning_rate, max_iter=300, random_state=0)
+    warned = _convergence_warnings(lambda: mlp.fit(X, y))
+    stop = stopping_epoch(mlp.loss_curve_, mlp.tol, mlp.n_iter_no_change)
+    if warned:
+        assert stop is None and mlp.n_iter_ == 300
+    else:
+        assert stop == mlp.n_iter_ < 300
+
+
+def test_fit_stops_by_the_rule_and_keeps_that_epochs_params():
+    X, y = _iris()
+    est = NeuralNetClassifier(hidden_layer_sizes=(10,), learning_rate=0.05, max_iter=300, random_state=0)
+    assert _convergence_warnings(lambda: est.fit(X, y)) == []
+    n = est.n_iter_
+    assert n < 300 and len(est.epoch_loss_curve_) == n and len(est.loss_curve_) == n  # 150 < 200: one batch
+    assert stopping_epoch(est.epoch_loss_curve_, 1e-4, 10) == n
+    assert stopping_epoch(est.epoch_loss_curve_[:-1], 1e-4, 10) is None
+    # params_ are those after epoch n_iter_: train run for exactly that many epochs
+    params, costs = deep.train(init_params(est.spec_, 0, "he"), X.T, np.eye(3)[:, y], est.spec_,
+                               learning_rate=0.05, num_epochs=n, batch_size=150, seed=0,
+                               optimizer=optim.Adam(), lambd=1e-4)
+    for key in params:
+        np.testing.assert_array_equal(est.params_[key], params[key])
+    assert est.loss_curve_ == costs
+
+
+@pytest.mark.parametrize("cls", [NeuralNetClassifier, NeuralNetRegressor], ids=lambda c: c.__name__)
+def test_max_iter_before_the_loss_settles_warns(cls):
+    X, y = _iris()
+    est = cls(hidden_layer_sizes=(4,), max_iter=5, random_state=0)
+    warned = _convergence_warnings(lambda: est.fit(X, y))
+    assert len(warned) == 1 and "max_iter" in str(warned[0].message)
+    assert est.n_iter_ == 5 and stopping_epoch(est.epoch_loss_curve_, est.tol, est.n_iter_no_change) is None
+    # the same fit with a tol no epoch meets stops after n_iter_no_change + 2 epochs, silently
+    est.set_params(tol=1e3, n_iter_no_change=1)
+    assert _convergence_warnings(lambda: est.fit(X, y)) == []
+    assert est.n_iter_ == 3
+
+
+# --- scores next to MLP's ----------------------------------------------------------------------
+
+SCORE_MARGIN = 0.05
+
+
+@pytest.mark.parametrize("load", [load_iris, load_breast_cancer], ids=["iris", "breast_cancer"])
+def test_default_scores_within_margin_of_mlp(load):
+    """Defaults against MLPClassifier's, each behind a StandardScaler, on the same 3 folds
+    (benchmarks/bench_estimators.py shows all five data sets and every backend)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    X, y = load(return_X_y=True)
+    folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    ours = cross_val_score(make_pipeline(StandardScaler(), NeuralNetClassifier(random_state=0)), X, y, cv=folds)
+    mlp = cross_val_score(make_pipeline(StandardScaler(), MLPClassifier(random_state=0)), X, y, cv=folds)
+    assert abs(ours.mean() - mlp.mean()) <= SCORE_MARGIN, (ours, mlp)
+    assert ours.mean() > 0.9
+
+
+# --- threads ---------------------------------------------------------------------------------------
+
+def test_small_fits_run_on_one_blas_thread_and_large_ones_keep_the_pool(monkeypatch):
+    from threadpoolctl import threadpool_limits
+
+    def blas_threads():
+        return max(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
+
+    seen = []
+
+    def spy(fn):  # wraps: the registry reads the signature to decide on device=
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            seen.append(blas_threads())
+            return fn(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(deep, "train", spy(deep.train))
+    monkeypatch.setattr(deep, "predict_proba", spy(deep.predict_proba))
+    X, y = _classification(2)
+    with threadpool_limits(limits=2, user_api="blas"):
+        clf = NeuralNetClassifier(hidden_layer_sizes=(8,), max_iter=2, random_state=0).fit(X, y)
+        clf.predict(X)
+        assert seen == [1, 1] and blas_threads() == 2  # limited inside, restored after
+        monkeypatch.setattr(estimators, "SMALL_PROBLEM_FLOPS", 0)  # every problem counts as large
+        clf.fit(X, y).predict(X)
+        assert seen[2:] == [2, 2]
+
+
 # --- parameter validation ---------------------------------------------------------------------
 
 BAD_PARAMS = [
@@ -260,8 +464,11 @@ BAD_PARAMS = [
     ("learning_rate", 0.0), ("learning_rate", -0.1), ("learning_rate", "fast"),
     ("learning_rate", float("inf")),
     ("max_iter", 0), ("max_iter", 2.5),
-    ("batch_size", 0), ("batch_size", "auto"),
-    ("random_state", -1), ("random_state", "seed"),
+    ("batch_size", 0), ("batch_size", "all"),
+    ("solver", "lbfgs"), ("solver", "Adam"), ("alpha", -1e-4), ("alpha", "none"),
+    ("tol", -1e-4), ("n_iter_no_change", 0), ("n_iter_no_change", 1.5),
+    ("beta_1", 1.0), ("beta_2", -0.1), ("epsilon", 0.0), ("momentum", 1.0),
+    ("random_state", -1), ("random_state", "seed"), ("random_state", 2**32 - 1),
     ("dtype", "float16"), ("dtype", np.float64),
     ("device", "tpu"),
 ]
