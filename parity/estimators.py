@@ -114,12 +114,16 @@ SOLVERS = ("sgd", "momentum", "adam")
 
 # Below this many floating-point operations per update step (forward and backward,
 # ~6 * batch * Σ n[l] n[l-1]) a fit runs one BLAS/OpenMP thread; a prediction likewise
-# below this many for its forward pass (2 * n_samples * Σ n[l] n[l-1]). Measured on the
-# 2-core reference machine with NumPy's OpenBLAS (benchmarks/bench_estimators.py
-# --threshold): with both cores free, 2 threads first beat 1 between 5e7 and 2e8 flops per
-# step (below, thread hand-offs cost more than they save); with one core busy, 2 threads
-# were 1.6-4.5x slower than 1 up to 8e8 flops per step. A fit of MLP's default network
-# (n_x -> 100 -> n_y, batches of 200) stays below it up to about n_x = 800 features.
+# below this many for its forward pass (2 * n_samples * Σ n[l] n[l-1]). Measured with
+# NumPy's OpenBLAS on the 2-core reference machine (benchmarks/bench_estimators.py
+# --threshold, MLP's network n_x -> h -> 1 trained by Adam), which other programs shared:
+# at a load average of ~2, 1 thread was faster up to 5e7 flops per step (2 threads 1.2-6x
+# slower) and 2 threads faster from 2e8 on (0.66-0.78x); at a load of 3-10, or with one
+# core kept busy, 2 threads were slower at every size up to 3e9 (1.2-2x above 2e8, 3-30x
+# below 1e8: the collapse this rule prevents). So 1e8, where the idle machine's curves
+# cross; above it a busy machine pays at most ~2-4x, not the small problems' 10-30x.
+# MLP's default network (n_x -> 100 -> n_y, batches of 200) stays below it up to about
+# 800 features.
 SMALL_PROBLEM_FLOPS = 1e8
 
 _ESTIMATOR_PARAMS_DOC = """

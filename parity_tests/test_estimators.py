@@ -490,6 +490,23 @@ def test_numpy_backend_refuses_cuda_by_name():
         NeuralNetClassifier(backend="numpy", device="cuda", max_iter=1).fit(X, y)
 
 
+def test_backend_without_course_2_options_is_refused_by_parameter_name(monkeypatch):
+    """A backend that declares no optimizer/L2 option cannot take solver="adam" or alpha > 0,
+    and says so by the parameter's name; solver="sgd", alpha=0 pass it no option at all."""
+    from parity.registry import Backend
+
+    def unsupported(self, **features):
+        return f"{self.name} declares no training option {features.get('training')!r}" if "training" in features else None
+
+    monkeypatch.setattr(Backend, "unsupported", unsupported)
+    X, y = _classification(2)
+    with pytest.raises(ValueError, match="'solver'"):
+        NeuralNetClassifier(alpha=0.0, max_iter=1).fit(X, y)
+    with pytest.raises(ValueError, match="'alpha'"):
+        NeuralNetClassifier(solver="sgd", max_iter=1).fit(X, y)
+    assert NeuralNetClassifier(solver="sgd", alpha=0.0, max_iter=1).fit(X, y).n_iter_ == 1
+
+
 def test_unfitted_estimator_refuses_to_predict():
     from sklearn.exceptions import NotFittedError
 
