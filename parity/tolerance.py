@@ -21,7 +21,7 @@ GRAD_SCALE_FLOOR = 1.0
 
 @dataclass(frozen=True)
 class Tolerance:
-    """Relative bounds on a backend's numbers against the reference's (DESIGN.md).
+    """Relative bounds on a backend's numbers against the reference's (CONTRACT.md).
 
     cost: on J. grad: on the whole gradient taken as one vector (``dict_relative_error``,
     scale at least ``GRAD_SCALE_FLOOR``), and on training trajectories (costs and final

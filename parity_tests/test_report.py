@@ -1,5 +1,7 @@
-"""``nn-parity report`` end to end: the --quick report on built-in data, its files, the
-GPU-less path, --data, and that a previous report is replaced only on success."""
+"""``nn-parity report`` end to end: the --quick report on built-in data, its files (the
+conventions comparison and the training methods among them), the GPU-less path, --data, a
+run with nothing to compare, the exit codes, and that a previous report is replaced only on
+success. The sections' parts on synthetic input are in test_report_sections.py."""
 
 from __future__ import annotations
 
@@ -9,20 +11,28 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from parity import BACKENDS, tolerance
+from parity import BACKENDS, Backend, tolerance
 from reports import build as build_module
 from reports import render as render_module
 from reports.cli import main
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 BACKEND_NAMES = tuple(BACKENDS)
-PHASES = ("compile", "forward", "step")
+PHASES = ("compile", "forward", "step")  # every backend; "floor" where it declares a native step
 PARITY_COLUMNS = {"model", "case", "backend", "device", "dtype", "cost", "cost_rel_err", "grad_rel_err",
                   "cost_tol", "grad_tol", "passed"}
 TIMING_COLUMNS = {"model", "workload", "backend", "device", "dtype", "phase", "median_s", "iqr_s", "repeats",
-                  "flops", "bytes", "gflops", "limit_s", "ratio_to_limit", "threads", "m", "width", "sweep"}
-TRAINING_COLUMNS = {"model", "case", "backend", "device", "dtype", "batch_size", "step", "cost",
-                    "rel_diff_to_reference"}
+                  "flops", "bytes", "gflops", "limit_s", "ratio_to_limit", "threads", "m", "width", "sweep",
+                  "timed_through", "ratio_to_floor", "busy_flag"}
+TRAINING_COLUMNS = {"model", "case", "method", "backend", "device", "dtype", "batch_size", "learning_rate", "step",
+                    "cost", "rel_diff_to_reference"}
+CONVENTIONS_COLUMNS = {"optimizer", "backend", "device", "way", "step", "cost", "rel_diff_to_course", "max_rel_diff",
+                       "final_params_rel_diff", "bound", "passed"}
+METHODS = {"GD", "GD + decay", "Momentum", "Momentum + decay", "Adam", "Adam + decay"}
+# The backends with the course-2 optimizers and each framework's defaults (the example
+# autograd backend has neither: it is skipped with the reason).
+OPTIMIZER_BACKENDS = tuple(n for n in BACKEND_NAMES if BACKENDS[n].unsupported(training="optimizer") is None)
+DEFAULTS_BACKENDS = tuple(n for n in OPTIMIZER_BACKENDS if BACKENDS[n].hook("train_with_framework_defaults"))
 NO_GPU = all(BACKENDS[n].device_reason("cuda") is not None for n in ("torch", "jax"))
 QUICK = ["report", "--quick", "--no-progress"]
 
@@ -43,6 +53,18 @@ def _old_report(out):
     (out / "stale.txt").write_text("from the previous report\n")
 
 
+def _only(monkeypatch, *names):
+    """Keep only the backends ``names`` registered for this test: the runs that test the
+    report's plumbing (exit codes, the swap into place) need no JAX compilations."""
+    for name in [n for n in BACKENDS if n not in names]:
+        monkeypatch.delitem(BACKENDS, name)
+
+
+def _true(value) -> bool:
+    """A pass/fail cell of a CSV read back: True, or the text "True"."""
+    return value is True or value is np.True_ or value == "True"
+
+
 def _leftovers(parent):
     return sorted(p.name for p in parent.iterdir() if p.name.startswith("."))
 
@@ -50,8 +72,8 @@ def _leftovers(parent):
 def test_quick_report_completes_and_passes(quick_report):
     code, out = quick_report
     assert code == 0
-    for name in ("parity.csv", "timing.csv", "training.csv", "vectorisation.csv", "environment.json",
-                 "report.md", "report.html"):
+    for name in ("parity.csv", "timing.csv", "training.csv", "conventions.csv", "conventions_formulas.csv",
+                 "vectorisation.csv", "environment.json", "report.md", "report.html"):
         assert (out / name).stat().st_size > 0, name
     assert _leftovers(out.parent) == []
 
@@ -78,32 +100,111 @@ def test_parity_csv_all_within_tolerance(quick_report):
 
 def test_timing_csv_has_every_phase_and_both_sweeps(quick_report):
     timing = pd.read_csv(quick_report[1] / "timing.csv")
-    assert set(timing["phase"]) == set(PHASES)
+    assert set(timing["phase"]) <= {*PHASES, "floor"}
     assert set(timing["sweep"].dropna()) == {"m", "width"}
     for backend in BACKEND_NAMES:
-        assert set(timing.loc[timing["backend"] == backend, "phase"]) == set(PHASES), backend
+        rows = timing[timing["backend"] == backend]
+        assert set(PHASES) <= set(rows["phase"]), backend
+        if "floor" in set(rows["phase"]):  # the framework floor, and the step's ratio to it
+            assert (rows.loc[rows["phase"] == "step", "ratio_to_floor"] > 0).all(), backend
+    for backend in ("numpy", "torch", "jax"):  # the built-ins declare their native step and floor
+        rows = timing[timing["backend"] == backend]
+        assert "floor" in set(rows["phase"]) and (rows["timed_through"] == "native step").all(), backend
     assert (timing["median_s"] > 0).all() and (timing["gflops"] > 0).all()
     assert (timing["ratio_to_limit"] > 0).all()
+    # The compute-bound workload is timed for every backend, outside the sweeps.
+    bound = timing[timing["workload"] == "compute-bound"]
+    assert set(bound["backend"]) == set(BACKEND_NAMES) and bound["sweep"].isna().all()
+
+
+def test_timing_section_shows_floors_flags_and_compute_bound(quick_report):
+    text = (quick_report[1] / "report.md").read_text()
+    timing = pd.read_csv(quick_report[1] / "timing.csv", keep_default_na=False)
+    for column in ("| timed through", "floor ms", "step / floor", "step / limit", "busy?"):
+        assert column in text, column
+    assert "| compute-bound " in text and "(64, 64, 64, 10)" in text
+    # The thresholds are stated whether or not a row was flagged; flagged rows get the advice.
+    assert "iqr/median exceeds 0.5" in text
+    flagged = timing[timing["busy_flag"] != ""]
+    assert ("look disturbed" in text and "--threads 1" in text) == (not flagged.empty)
 
 
 def test_training_curves_agree_with_reference(quick_report):
     training = pd.read_csv(quick_report[1] / "training.csv")
-    steps = training.groupby(["backend", "dtype"])["step"].count()
+    assert set(training["method"]) == METHODS
+    steps = training.groupby(["method", "backend", "dtype"])["step"].count()
     assert steps.nunique() == 1 and steps.iloc[0] >= 10
     worst = training.groupby("dtype")["rel_diff_to_reference"].max()
     for dtype in ("float64", "float32"):
         assert worst[dtype] <= tolerance(dtype).grad, (dtype, worst[dtype])
+    # Every method on every backend that supports it; plain GD on every backend.
+    for method in METHODS:
+        ran = set(training.loc[training["method"] == method, "backend"])
+        assert set(OPTIMIZER_BACKENDS) <= ran, method
+    assert set(training.loc[training["method"] == "GD", "backend"]) == set(BACKEND_NAMES)
+    # Decay changes the run: the same method without it ends elsewhere.
+    final = training.groupby(["method", "backend", "dtype"])["cost"].last()
+    assert abs(final[("Adam", "numpy", "float64")] - final[("Adam + decay", "numpy", "float64")]) > 1e-3
+
+
+def test_conventions_csv_three_ways_and_the_bound(quick_report):
+    table = pd.read_csv(quick_report[1] / "conventions.csv")
+    assert CONVENTIONS_COLUMNS <= set(table.columns)
+    bound = tolerance("float64").grad
+    assert {"Momentum", "RMSprop"} <= set(table["optimizer"])
+    for optimizer, rows in table.groupby("optimizer"):
+        assert set(rows.loc[rows["way"] == "course", "backend"]) == {"numpy"}
+        for backend in OPTIMIZER_BACKENDS[1:]:
+            ways = set(rows.loc[rows["backend"] == backend, "way"])
+            expected = {"configured to match"} | ({"framework defaults"} if backend in DEFAULTS_BACKENDS else set())
+            assert ways == expected, (optimizer, backend, ways)
+    configured = table[table["way"] == "configured to match"]
+    assert not configured.empty and configured["passed"].map(_true).all()
+    assert (configured["rel_diff_to_course"] <= bound).all() and (configured["max_rel_diff"] <= bound).all()
+    # torch's own momentum (undamped, buf = dW at step 1) starts where the course does, then leaves it.
+    torch_momentum = table[(table["optimizer"] == "Momentum") & (table["backend"] == "torch")
+                           & (table["way"] == "framework defaults")].set_index("step")["rel_diff_to_course"]
+    assert torch_momentum[1] <= bound and torch_momentum[2] > 1e-3
+    # optax's rmsprop puts ε inside the square root; torch's is the course's formula.
+    rms = table[(table["optimizer"] == "RMSprop") & (table["way"] == "framework defaults")]
+    assert rms.loc[rms["backend"] == "jax", "max_rel_diff"].iloc[0] > 1e-6
+    assert rms.loc[rms["backend"] == "torch", "max_rel_diff"].iloc[0] <= bound
+    formulas = pd.read_csv(quick_report[1] / "conventions_formulas.csv")
+    assert set(formulas["backend"]) >= {"numpy", *DEFAULTS_BACKENDS}
+
+
+def test_report_md_conventions_section_names_each_default_and_the_skips(quick_report):
+    text = (quick_report[1] / "report.md").read_text()
+    assert "## Optimizer conventions" in text
+    assert "torch.optim.SGD(lr=α, momentum=β)" in text and "optax.rmsprop" in text
+    assert "configured to match" in text and "| pass " in text and "FAIL" not in text
+    assert "torch Momentum leaves the course at step 2" in text
+    for name in BACKEND_NAMES:
+        if name not in OPTIMIZER_BACKENDS:
+            assert BACKENDS[name].unsupported(training="optimizer", optimizer="Momentum") in text, name
 
 
 def test_environment_json(quick_report):
     env = json.loads((quick_report[1] / "environment.json").read_text())
     assert env["python"].count(".") == 2
     assert env["versions"]["numpy"] == np.__version__
-    assert env["versions"]["torch"] and env["versions"]["jax"]
+    assert env["versions"]["torch"] and env["versions"]["jax"] and env["versions"]["optax"]
     assert env["cpu"]["logical_cores"] >= 1 and env["threads"]["threads"] >= 1
     assert "commit" in env and "gpu" in env
+    assert set(env["gpu"]["backends"]) == set(BACKEND_NAMES)
     if NO_GPU:
-        assert env["gpu"]["torch"] is None and env["gpu"]["torch_reason"]
+        assert all(isinstance(reason, str) and reason for reason in env["gpu"]["backends"].values())
+
+
+def test_report_md_environment_and_gpu_lines(quick_report):
+    text = (quick_report[1] / "report.md").read_text()
+    assert "threads: threads" not in text and "; threads: " in text
+    assert "DESIGN.md" not in text and "CONTRACT.md" in text
+    if NO_GPU:
+        # The default --device all: GPU rows are skipped with each backend's reason, exit 0.
+        assert quick_report[0] == 0
+        assert "GPU rows were not run" in text and "unverified" in text
+        assert BACKENDS["torch"].device_reason("cuda") in text and BACKENDS["jax"].device_reason("cuda") in text
 
 
 def test_report_md_measures_the_300x_claim(quick_report):
@@ -119,7 +220,8 @@ def test_report_md_measures_the_300x_claim(quick_report):
 def test_pngs_are_valid_and_linked(quick_report):
     out = quick_report[1]
     pngs = sorted(p.name for p in out.glob("*.png"))
-    assert pngs == ["step_time.png", "sweep_m.png", "sweep_width.png", "training_cost.png"]
+    assert pngs == ["conventions.png", "step_time.png", "sweep_m.png", "sweep_width.png", "training_cost.png",
+                    "training_diff.png"]
     md, html = (out / "report.md").read_text(), (out / "report.html").read_text()
     for name in pngs:
         assert (out / name).read_bytes()[:8] == PNG_MAGIC
@@ -129,22 +231,15 @@ def test_pngs_are_valid_and_linked(quick_report):
     assert ".png" not in html
 
 
-def test_device_cuda_without_gpu_completes_and_says_why(tmp_path, capsys):
+def test_device_cuda_asked_for_without_gpu_exits_2_with_the_reason(tmp_path, capsys):
+    if not NO_GPU:
+        pytest.skip("a GPU is present: --device cuda runs (the GPU report is checked where there is one)")
     out = tmp_path / "report"
     _old_report(out)
-    code = main([*QUICK, "--device", "cuda", "--dtype", "float64", "--out", str(out)])
-    assert code == 0
-    assert not (out / "stale.txt").exists()  # the previous report was replaced, as a whole
-    text = (out / "report.md").read_text()
-    parity = pd.read_csv(out / "parity.csv")
-    assert PARITY_COLUMNS <= set(parity.columns)  # the header, even with no rows
-    if NO_GPU:
-        assert "GPU rows were not run" in text and "unverified" in text
-        assert BACKENDS["torch"].device_reason("cuda") in text and BACKENDS["jax"].device_reason("cuda") in text
-        assert parity.empty
-        assert "torch on cuda" in capsys.readouterr().out
-    else:
-        assert set(parity["device"]) == {"cuda"} and parity["passed"].all()
+    assert main([*QUICK, "--device", "cuda", "--dtype", "float64", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "--device cuda" in err and BACKENDS["torch"].device_reason("cuda") in err
+    assert (out / "stale.txt").exists()  # nothing was replaced
     assert _leftovers(tmp_path) == []
 
 
@@ -156,12 +251,13 @@ def test_failure_midway_keeps_the_previous_report(tmp_path, monkeypatch, where):
     def boom(*args, **kwargs):
         raise RuntimeError("simulated failure")
 
+    _only(monkeypatch, "numpy", "torch")
     if where == "render":  # after every CSV and PNG is written
         monkeypatch.setattr(render_module, "render_html", boom)
     else:
         monkeypatch.setattr("reports.plots.plot_training", boom)
     with pytest.raises(RuntimeError, match="simulated failure"):
-        main([*QUICK, "--device", "cuda", "--dtype", "float64", "--out", str(out)])
+        main([*QUICK, "--device", "cpu", "--dtype", "float64", "--out", str(out)])
     assert sorted(p.name for p in out.iterdir()) == ["environment.json", "parity.csv", "report.md", "stale.txt"]
     assert (out / "parity.csv").read_text() == "old parity.csv\n"
     assert _leftovers(tmp_path) == []  # the partial folder was removed
@@ -214,10 +310,55 @@ def test_parity_failure_gives_exit_code_1(tmp_path, monkeypatch):
         return table
 
     monkeypatch.setattr(build_module, "_parity", failing)
+    _only(monkeypatch, "numpy", "torch")
     out = tmp_path / "report"
-    # float64 on the CPU only: the smallest report that has parity rows.
+    # float64 on the CPU only, two backends: the smallest report that has parity rows.
     assert main([*QUICK, "--device", "cpu", "--dtype", "float64", "--out", str(out)]) == 1
     assert "**FAIL**: 1 of" in (out / "report.md").read_text()
+
+
+def test_configured_optimizer_off_the_course_gives_exit_code_1(tmp_path, monkeypatch):
+    # torch configured to the course, but one step's cost off by 1e-9 (above the float64
+    # bound, far below anything a plot would show): the report must fail on it, as on parity.
+    real = Backend.train
+
+    def drifting(self, model, *args, **hyper):
+        params, costs = real(self, model, *args, **hyper)
+        if self.name == "torch" and "optimizer" in hyper:
+            costs = list(costs)
+            costs[3] *= 1 + 1e-9
+        return params, costs
+
+    monkeypatch.setattr(Backend, "train", drifting)
+    _only(monkeypatch, "numpy", "torch", "jax")
+    out = tmp_path / "report"
+    assert main([*QUICK, "--device", "cpu", "--dtype", "float64", "--out", str(out)]) == 1
+    text = (out / "report.md").read_text()
+    assert "**PASS**" in text  # parity itself passed
+    assert "framework trajectories configured to the course's formulas leave the float64 bound" in text
+    table = pd.read_csv(out / "conventions.csv")
+    configured = table[table["way"] == "configured to match"].groupby("backend")["passed"].first().map(_true)
+    assert not configured["torch"] and configured["jax"]
+
+
+def test_nothing_to_compare_says_so_and_names_the_unusable(tmp_path, monkeypatch, capsys):
+    # Only the reference can run, beside a backend whose package is missing; outside a checkout.
+    from parity import reference_backend
+    from reports import environment as environment_module
+
+    _only(monkeypatch, reference_backend().name)
+    monkeypatch.setitem(BACKENDS, "ghost", Backend("ghost", "no_such_backend_package_here", "command line"))
+    monkeypatch.setattr(environment_module, "_git_commit",
+                        lambda: {"commit": None, "commit_reason": "not a git checkout"})
+    out = tmp_path / "report"
+    assert main([*QUICK, "--device", "cpu", "--dtype", "float64", "--out", str(out)]) == 1
+    assert "nothing to compare" in capsys.readouterr().out
+    text = (out / "report.md").read_text()
+    assert "**Nothing to compare**" in text and "**PASS**" not in text
+    assert "ghost (no_such_backend_package_here cannot be imported" in text
+    assert "no commit (not a git checkout)" in text and "not a git ch`" not in text
+    conventions = pd.read_csv(out / "conventions.csv")
+    assert set(conventions["way"]) == {"course"}
 
 
 @pytest.mark.parametrize("argv", [["report", "--quick", "--help"], ["--quick", "--help"]], ids=["subcommand", "bare"])

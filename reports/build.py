@@ -23,13 +23,21 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["ReportError", "ReportResult", "DataCase", "build_report", "resolve_dataset", "check_out", "QUICK_CASES",
-           "TRAINING_COLUMNS", "TIMING_EXTRA_COLUMNS"]
+           "TRAINING_COLUMNS", "TIMING_EXTRA_COLUMNS", "ADAM_LEARNING_RATE", "CONVENTION_EPOCHS", "QUICK_CONVENTIONS",
+           "BUSY_SPREAD", "BUSY_RATIO", "BUSY_MARGIN_S", "flag_busy", "training_methods"]
 
 # The parity cases of a --quick report: one per model, output and a saturated one.
 QUICK_CASES = ("logistic-random", "hidden-relu", "out-softmax", "out-linear-squared", "saturated-sigmoid")
-TRAINING_COLUMNS = ("model", "case", "backend", "device", "dtype", "batch_size", "learning_rate", "step",
+TRAINING_COLUMNS = ("model", "case", "method", "backend", "device", "dtype", "batch_size", "learning_rate", "step",
                     "cost", "rel_diff_to_reference")
-TIMING_EXTRA_COLUMNS = ("layer_dims", "m", "width", "sweep")
+# Adam's initial learning rate in the training section (see ``training_methods``).
+ADAM_LEARNING_RATE = 0.01
+TIMING_EXTRA_COLUMNS = ("layer_dims", "m", "width", "sweep", "busy_flag")
+# Epochs of the conventions' runs (7 mini-batches of 64 each), and the cases a quick report
+# keeps: those where a framework's default differs from the course (each JAX configuration
+# compiles once, about half a second).
+CONVENTION_EPOCHS = {False: 30, True: 2}
+QUICK_CONVENTIONS = ("Momentum", "RMSprop")
 # Files whose presence marks a folder as an nn-parity report that may be replaced.
 _MARKERS = ("report.md", "environment.json")
 
@@ -49,6 +57,8 @@ class ReportResult:
     compared: int
     parity_failures: int
     seconds: float
+    conventions_failures: int = 0
+    unavailable: dict = field(default_factory=dict)
     not_run: list[dict] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
 
@@ -148,7 +158,39 @@ def _parity(data: _Data, quick: bool, devices, dtypes, bar) -> pd.DataFrame:
     return parity_table(cases, devices=devices, dtypes=dtypes, progress=bar)
 
 
-def _training(data: _Data, steps: int, pairs, dtypes, bar) -> pd.DataFrame:
+def training_methods(steps: int, per_epoch: int, learning_rate: float) -> list[dict]:
+    """The training section's methods: GD, momentum and Adam, each with and without
+    learning-rate decay. Each: ``method`` (its name in tables), ``options`` (the keyword options
+    of ``deep.train`` beyond course 1; none for plain GD, so that a backend without options
+    still runs it), ``features`` (what ``Backend.unsupported`` must allow) and the initial α.
+
+    Decay: α0 / (1 + ⌊e / time_interval⌋), time_interval a quarter of the run's epochs, so
+    the run ends at about α0 / 4. Adam starts at 0.01 (it moves each weight by about α per
+    step, whatever the gradient's size); GD and momentum at the data's rate.
+    """
+    from reference_numpy import optim
+
+    epochs = max(1, math.ceil(steps / per_epoch))
+    decay = {"decay_rate": 1.0, "time_interval": max(1, epochs // 4)}
+    out = []
+    for name, optimizer, lr in (("GD", None, learning_rate), ("Momentum", optim.Momentum(beta=0.9), learning_rate),
+                                ("Adam", optim.Adam(), ADAM_LEARNING_RATE)):
+        base = {} if optimizer is None else {"optimizer": optimizer}
+        training = () if optimizer is None else ("optimizer",)
+        for decayed in (False, True):
+            options = {**base, **decay} if decayed else dict(base)
+            features = {"training": training + (("decay_rate",) if decayed else ())}
+            if optimizer is not None:
+                features["optimizer"] = name
+            out.append({"method": name + (" + decay" if decayed else ""), "options": options,
+                        "features": features, "learning_rate": lr})
+    return out
+
+
+def _training(data: _Data, steps: int, pairs, dtypes, bar) -> tuple[pd.DataFrame, list[dict]]:
+    """Every method of ``training_methods`` on every (backend, device) that supports it, per
+    dtype, from the same start; each curve against the reference's for the same method and
+    dtype. Returns (the rows of ``training.csv``, the skips ``{backend, device, method, reason}``)."""
     from parity import reference_backend
     from reference_numpy import init_params
 
@@ -159,27 +201,34 @@ def _training(data: _Data, steps: int, pairs, dtypes, bar) -> pd.DataFrame:
     # The NumPy reference always runs (on the CPU): the other curves are measured against it.
     reference = reference_backend()
     pairs = [(reference, "cpu")] + [(b, d) for b, d in pairs if b.name != reference.name]
-    frames = []
+    frames, skipped = [], []
     bar.set_description("training")
-    for dtype in dtypes:
-        X, Y = data.X.astype(dtype), data.Y.astype(dtype)
-        reference = None
-        for backend, device in pairs:
-            _, costs = backend.train("deep", init_params(data.spec, 0, "xavier", dtype=dtype), X, Y, data.spec,
-                                     device, learning_rate=data.learning_rate, num_epochs=epochs,
-                                     batch_size=batch_size, seed=0)
-            costs = np.asarray(costs, dtype=np.float64)
-            if reference is None:
-                reference = costs
-            diff = np.abs(costs - reference) / np.maximum(np.abs(reference), np.finfo(np.float64).tiny)
-            frames.append(pd.DataFrame({
-                "model": "deep", "case": f"{data.name} {data.spec.layer_dims}", "backend": backend.name,
-                "device": device, "dtype": dtype, "batch_size": batch_size or m,
-                "learning_rate": data.learning_rate, "step": np.arange(1, len(costs) + 1), "cost": costs,
-                "rel_diff_to_reference": diff,
-            }))
-            bar.update(1)
-    return pd.concat(frames, ignore_index=True)
+    for method in training_methods(steps, per_epoch, data.learning_rate):
+        for dtype in dtypes:
+            X, Y = data.X.astype(dtype), data.Y.astype(dtype)
+            curve = None
+            for backend, device in pairs:
+                reason = backend.unsupported(model="deep", dtype=dtype, **method["features"])
+                if reason:
+                    if dtype == dtypes[0]:
+                        skipped.append({"backend": backend.name, "device": device, "method": method["method"],
+                                        "reason": reason})
+                    continue
+                _, costs = backend.train("deep", init_params(data.spec, 0, "xavier", dtype=dtype), X, Y, data.spec,
+                                         device, learning_rate=method["learning_rate"], num_epochs=epochs,
+                                         batch_size=batch_size, seed=0, **method["options"])
+                costs = np.asarray(costs, dtype=np.float64)
+                if curve is None:
+                    curve = costs
+                diff = np.abs(costs - curve) / np.maximum(np.abs(curve), np.finfo(np.float64).tiny)
+                frames.append(pd.DataFrame({
+                    "model": "deep", "case": f"{data.name} {data.spec.layer_dims}", "method": method["method"],
+                    "backend": backend.name, "device": device, "dtype": dtype, "batch_size": batch_size or m,
+                    "learning_rate": method["learning_rate"], "step": np.arange(1, len(costs) + 1), "cost": costs,
+                    "rel_diff_to_reference": diff,
+                }))
+        bar.update(1)
+    return pd.concat(frames, ignore_index=True)[list(TRAINING_COLUMNS)], skipped
 
 
 def _timing(quick: bool, pairs, devices, dtypes, repeats: int, bar):
@@ -266,12 +315,14 @@ def build_report(out: str | os.PathLike, *, quick: bool = False, devices=("cpu",
     repeats = repeats or (3 if quick else 20)
     steps = 40 if quick else 300
     n_cases = (len(QUICK_CASES) if quick else _n_builtin_cases()) + 1
-    n_train = len(dtypes) * (1 + sum(1 for b, _ in pairs if b.name != reference_backend().name))
+    n_train = len(training_methods(steps, 1, 1.0))
+    n_conventions = len(_convention_names(quick))
     n_timing = len(standard_workloads(quick)) * len(pairs) * len(dtypes)
+    unavailable = {b.name: b.unavailable_reason() for b in BACKENDS.values() if not b.available()}
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
-        with tqdm(total=n_cases * len(dtypes) + n_train + n_timing + 2, unit="task", file=sys.stderr,
+        with tqdm(total=n_cases * len(dtypes) + n_train + n_conventions + n_timing + 2, unit="task", file=sys.stderr,
                   disable=not progress, dynamic_ncols=True) as bar:
             # The vectorisation claim first, before torch and JAX have started thread pools that
             # would compete with NumPy's BLAS for the cores (the notes measure NumPy alone).
@@ -281,16 +332,27 @@ def build_report(out: str | os.PathLike, *, quick: bool = False, devices=("cpu",
             vectorisation = measure_vectorisation(quick)
             bar.update(1)
             parity = _parity(dataset, quick, list(devices), dtypes, bar)
-            training = _training(dataset, steps, pairs, dtypes, bar)
+            training, training_skipped = _training(dataset, steps, pairs, dtypes, bar)
+            from .conventions import run_conventions
+
+            # On the CPU where it was asked for (formulas do not depend on the device); with
+            # --device cuda alone, on the GPU, or skipped with the reason where there is none.
+            conventions_device = "cpu" if "cpu" in devices else devices[0]
+            conventions, conventions_skipped, formulas = run_conventions(
+                CONVENTION_EPOCHS[quick], progress=bar, only=_convention_names(quick), device=conventions_device)
             timing, limits, workloads = _timing(quick, pairs, devices, dtypes, repeats, bar)
+            timing = flag_busy(timing)
             bar.set_description("environment, plots, report")
             from .environment import collect_environment
 
             environment = collect_environment(threads)
-            result = _write(tmp, parity=parity, training=training, timing=timing, limits=limits,
+            result = _write(tmp, parity=parity, training=training, training_skipped=training_skipped,
+                            conventions=conventions, conventions_skipped=conventions_skipped, formulas=formulas,
+                            timing=timing, limits=limits, workloads=workloads,
                             vectorisation=vectorisation, environment=environment, not_run=not_run,
                             dataset=dataset, quick=quick, devices=devices, dtypes=dtypes, repeats=repeats,
-                            started=started, available=[b.name for b in available_backends()])
+                            started=started, available=[b.name for b in available_backends()],
+                            unavailable=unavailable)
             bar.update(1)
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a report is not
         _swap_into_place(tmp, out)
@@ -307,14 +369,22 @@ def _umask() -> int:
     return mask
 
 
+def _convention_names(quick: bool) -> tuple[str, ...]:
+    from .conventions import convention_cases
+
+    names = tuple(c.name for c in convention_cases())
+    return tuple(n for n in names if n in QUICK_CONVENTIONS) if quick else names
+
+
 def _n_builtin_cases() -> int:
     from parity import builtin_cases
 
     return len(builtin_cases())
 
 
-def _write(tmp: Path, *, parity, training, timing, limits, vectorisation, environment, not_run, dataset,
-           quick, devices, dtypes, repeats, started, available) -> ReportResult:
+def _write(tmp: Path, *, parity, training, training_skipped, conventions, conventions_skipped, formulas, timing,
+           limits, workloads, vectorisation, environment, not_run, dataset, quick, devices, dtypes, repeats, started,
+           available, unavailable) -> ReportResult:
     from . import plots
     from .render import render_html, render_markdown, report_blocks
 
@@ -326,29 +396,88 @@ def _write(tmp: Path, *, parity, training, timing, limits, vectorisation, enviro
     timing_columns = [*ROW_KEYS, *TIMING_EXTRA_COLUMNS]
     (timing if not timing.empty else pd.DataFrame(columns=timing_columns)).to_csv(tmp / "timing.csv", index=False)
     training.to_csv(tmp / "training.csv", index=False)
+    conventions.to_csv(tmp / "conventions.csv", index=False)
+    pd.DataFrame([{"backend": backend, "optimizer": name, "formula": formula}
+                  for backend, table in formulas.items() for name, formula in table.items()],
+                 columns=["backend", "optimizer", "formula"]).to_csv(tmp / "conventions_formulas.csv", index=False)
     vectorisation.to_csv(tmp / "vectorisation.csv", index=False)
     environment["report"] = {"quick": quick, "devices": list(devices), "dtypes": list(dtypes),
-                             "timing_repeats": repeats, "data": dataset.name, "not_run": not_run}
+                             "timing_repeats": repeats, "data": dataset.name, "not_run": not_run,
+                             "unavailable_backends": unavailable, "training_skipped": training_skipped,
+                             "conventions_skipped": conventions_skipped,
+                             "busy_thresholds": {"iqr_over_median": BUSY_SPREAD, "ratio_to_limit": BUSY_RATIO,
+                                                 "margin_s": BUSY_MARGIN_S}}
     (tmp / "environment.json").write_text(json.dumps(environment, indent=2, default=str) + "\n")
 
     images = {
         "training": plots.plot_training(training, tmp),
+        "training_diff": plots.plot_training_diff(training, tmp),
+        "conventions": plots.plot_conventions(conventions, tmp),
         "step": plots.plot_step_times(timing, tmp) if not timing.empty else None,
         "sweep_m": plots.plot_sweep(timing, "m", tmp),
         "sweep_width": plots.plot_sweep(timing, "width", tmp),
     }
     failures = int((~parity["passed"]).sum()) if not parity.empty else 0
+    conventions_failures = _conventions_failures(conventions)
     seconds = time.perf_counter() - started
-    blocks = report_blocks(parity=parity, training=training, timing=timing, limits=limits,
+    blocks = report_blocks(parity=parity, training=training, training_skipped=training_skipped,
+                           conventions=conventions, conventions_skipped=conventions_skipped, formulas=formulas,
+                           timing=timing, limits=limits, workloads=workloads,
                            vectorisation=vectorisation, environment=environment, not_run=not_run,
                            dataset=dataset, quick=quick, devices=devices, dtypes=dtypes, repeats=repeats,
                            images={k: (p.name if p else None) for k, p in images.items()},
-                           seconds=seconds, available=available)
+                           seconds=seconds, available=available, unavailable=unavailable)
     (tmp / "report.md").write_text(render_markdown(blocks))
     (tmp / "report.html").write_text(render_html(blocks, tmp, "nn-parity report"))
     from parity import reference_backend
 
     compared = int((parity["backend"] != reference_backend().name).sum()) if not parity.empty else 0
-    return ReportResult(out=tmp, passed=failures == 0 and compared > 0, parity_rows=len(parity), compared=compared,
-                        parity_failures=failures,
+    return ReportResult(out=tmp, passed=failures == 0 and conventions_failures == 0 and compared > 0,
+                        parity_rows=len(parity), compared=compared, parity_failures=failures,
+                        conventions_failures=conventions_failures, unavailable=unavailable,
                         seconds=seconds, not_run=not_run, files=sorted(p.name for p in tmp.iterdir()))
+
+
+def _conventions_failures(conventions: pd.DataFrame) -> int:
+    """How many "configured to match" trajectories left the float64 bound."""
+    if conventions.empty:
+        return 0
+    configured = conventions[conventions["way"] == "configured to match"]
+    verdicts = configured.groupby(["optimizer", "backend"], sort=False)["passed"].first()
+    return int((~verdicts.astype(bool)).sum())
+
+
+# --------------------------------------------------------------------------- a busy machine
+
+# Thresholds that flag a timing row as disturbed (another program on the cores). Quiet 2-core
+# runs keep every row with 3 or more repeats under an iqr/median of 0.5, and every step within
+# about 11x the machine's limit; a busy core shows instead as a spread of several medians, or as
+# thread pools that wait for a core: a few-microsecond step taking 30 ms, a matmul-bound one
+# hundreds of times its limit. A margin of 5 ms on top of 20x the limit is far above any
+# framework's own per-call cost on these sizes (under 1 ms when quiet). A row timed through the
+# public train carries conversions the limit does not count, so only its spread is judged.
+BUSY_SPREAD = 0.5
+BUSY_RATIO = 20.0
+BUSY_MARGIN_S = 5e-3
+
+
+def flag_busy(timing: pd.DataFrame) -> pd.DataFrame:
+    """``timing`` with a ``busy_flag`` column: "" or why the row looks disturbed: its spread
+    (``iqr_s / median_s > BUSY_SPREAD`` over 3 or more repeats), or its time against the
+    machine's limit (``median_s > BUSY_RATIO * limit_s + BUSY_MARGIN_S``, forward, step and
+    floor of a native step)."""
+    timing = timing.copy()
+    if timing.empty:
+        timing["busy_flag"] = pd.Series(dtype=object)
+        return timing
+    flags = []
+    for row in timing.itertuples(index=False):
+        why = []
+        if row.repeats >= 3 and row.median_s > 0 and row.iqr_s / row.median_s > BUSY_SPREAD:
+            why.append(f"spread {row.iqr_s / row.median_s:.2f} > {BUSY_SPREAD:g}")
+        if (row.phase in ("forward", "step", "floor") and getattr(row, "timed_through", "native step") != "public train"
+                and row.median_s > BUSY_RATIO * row.limit_s + BUSY_MARGIN_S):
+            why.append(f"{row.median_s * 1e3:.3g} ms > {BUSY_RATIO:g}x the limit + {BUSY_MARGIN_S * 1e3:g} ms")
+        flags.append("; ".join(why))
+    timing["busy_flag"] = flags
+    return timing

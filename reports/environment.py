@@ -18,6 +18,10 @@ from pathlib import Path
 __all__ = ["collect_environment", "cpu_model"]
 
 _ROOT = Path(__file__).resolve().parent.parent
+# Distributions whose versions a reader needs to compare two reports (looked up by name in the
+# installed metadata; nothing is imported). None where one is not installed.
+_DISTRIBUTIONS = ("nn-parity", "numpy", "torch", "jax", "jaxlib", "optax", "autograd", "nn-parity-autograd",
+                  "pandas", "matplotlib", "scikit-learn", "threadpoolctl")
 
 
 def _version(dist: str) -> str | None:
@@ -129,8 +133,7 @@ def collect_environment(threads: dict | None = None) -> dict:
         "python": sys.version.split()[0],
         "python_implementation": platform.python_implementation(),
         "platform": platform.platform(),
-        "versions": {name: _version(name) for name in ("nn-parity", "numpy", "torch", "jax", "jaxlib",
-                                                        "pandas", "matplotlib", "scikit-learn")},
+        "versions": {name: _version(name) for name in _DISTRIBUTIONS},
         "numpy_version": np.__version__,
         "blas": _numpy_blas(),
         "cpu": {"model": cpu_model(), "logical_cores": os.cpu_count(),

@@ -1,32 +1,47 @@
 """The report's figures as PNG files, drawn with matplotlib's object API (``Figure`` on the
-Agg canvas), so no pyplot state and no display are involved.
+Agg canvas), so no pyplot state and no display are involved. Backends are told apart by
+colour and line style: fixed for the built-ins, a stable pick by name for any other.
 
-Every function takes the report's DataFrames (the columns of ``training.csv`` and
-``timing.csv``), writes one PNG into ``out_dir`` and returns its path, or ``None`` where there
+Every function takes the report's DataFrames (the columns of ``training.csv``,
+``conventions.csv`` and ``timing.csv``), writes one PNG into ``out_dir`` and returns its path, or ``None`` where there
 is nothing to draw (e.g. no sweep rows); the report then says so instead of showing a figure.
 """
 
 from __future__ import annotations
 
+import math
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-__all__ = ["plot_training", "plot_step_times", "plot_sweep", "series_label", "DIFF_FLOOR"]
+__all__ = ["plot_training", "plot_training_diff", "plot_conventions", "plot_step_times", "plot_sweep",
+           "series_label", "backend_style", "sweep_model", "DIFF_FLOOR"]
 
 # Log axes cannot show an exact 0: exact agreement is drawn at this floor and labelled so.
 DIFF_FLOOR = 1e-18
 _STYLE = {"numpy": ("tab:blue", "-"), "torch": ("tab:red", "--"), "jax": ("tab:green", ":")}
+# Any other backend (a third party's, by its entry point or --backend) gets one of these, by a
+# stable hash of its name, so its colour is the same in every figure and every report.
+_EXTRA = (("tab:purple", "-."), ("tab:orange", (0, (5, 1))), ("tab:brown", (0, (3, 1, 1, 1))),
+          ("tab:pink", (0, (1, 1))), ("tab:olive", (0, (5, 2, 1, 2))), ("tab:cyan", (0, (2, 2))))
 
 
 def series_label(backend: str, device: str, dtype: str) -> str:
     return f"{backend} {device} {dtype}"
 
 
+def backend_style(backend: str) -> tuple[str, object]:
+    """(colour, linestyle) of a backend: fixed for the built-ins, a stable pick for others."""
+    if backend in _STYLE:
+        return _STYLE[backend]
+    return _EXTRA[zlib.crc32(backend.encode("utf-8")) % len(_EXTRA)]
+
+
 def _style(backend: str, dtype: str):
-    colour, line = _STYLE.get(backend, ("tab:gray", "-."))
+    colour, line = backend_style(backend)
     return {"color": colour, "linestyle": line, "alpha": 1.0 if dtype == "float64" else 0.6}
 
 
@@ -35,34 +50,117 @@ def _save(fig: Figure, path: Path) -> Path:
     return path
 
 
+def _grid(fig: Figure, n: int, ncols: int):
+    """``n`` panels on a grid of ``ncols`` columns (the spare ones hidden), flattened."""
+    nrows = max(1, math.ceil(n / ncols))
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return axes[:n]
+
+
+def _methods(training: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(training["method"])) if "method" in training else [None]
+
+
+def _method_rows(training: pd.DataFrame, method):
+    return training if method is None else training[training["method"] == method]
+
+
 def plot_training(training: pd.DataFrame, out_dir: Path, name: str = "training_cost.png") -> Path | None:
-    """Top: cost per step for every backend/device/dtype, overlaid. Bottom: |cost - reference
-    cost| / |reference cost| (the NumPy run of the same dtype) on a log axis."""
+    """Cost per step for every backend/device/dtype, overlaid, one panel per training method
+    (``method`` column: GD, momentum, Adam, each with and without decay)."""
     if training.empty:
         return None
-    fig = Figure(figsize=(8, 6.5), layout="constrained")
-    top, bottom = fig.subplots(2, 1, sharex=True)
-    for (backend, device, dtype), group in training.groupby(["backend", "device", "dtype"], sort=False):
-        style = _style(backend, dtype)
-        label = series_label(backend, device, dtype)
-        top.plot(group["step"], group["cost"], label=label, linewidth=1.2, **style)
-        if backend != "numpy":
+    methods = _methods(training)
+    ncols = min(3, len(methods))
+    fig = Figure(figsize=(4.2 * ncols, 3.3 * math.ceil(len(methods) / ncols) + 0.6), layout="constrained")
+    for ax, method in zip(_grid(fig, len(methods), ncols), methods):
+        for (backend, device, dtype), group in _method_rows(training, method).groupby(["backend", "device", "dtype"],
+                                                                                      sort=False):
+            ax.plot(group["step"], group["cost"], label=series_label(backend, device, dtype), linewidth=1.2,
+                    **_style(backend, dtype))
+        ax.set_title(method or "training", fontsize=10)
+        ax.set_xlabel("update step", fontsize=8)
+        ax.set_ylabel("cost J", fontsize=8)
+        ax.legend(fontsize=6)
+    fig.suptitle(f"Training cost per step, every backend overlaid: {training['case'].iloc[0]}")
+    return _save(fig, out_dir / name)
+
+
+def plot_training_diff(training: pd.DataFrame, out_dir: Path, name: str = "training_diff.png") -> Path | None:
+    """|cost - reference cost| / |reference cost| (the NumPy run of the same method and dtype)
+    per step, log axis, one panel per method."""
+    others = training[training["backend"] != "numpy"] if not training.empty else training
+    if others.empty:
+        return None
+    methods = _methods(training)
+    ncols = min(3, len(methods))
+    fig = Figure(figsize=(4.2 * ncols, 3.1 * math.ceil(len(methods) / ncols) + 0.6), layout="constrained")
+    for ax, method in zip(_grid(fig, len(methods), ncols), methods):
+        for (backend, device, dtype), group in _method_rows(others, method).groupby(["backend", "device", "dtype"],
+                                                                                    sort=False):
+            style = _style(backend, dtype)
             diff = group["rel_diff_to_reference"].to_numpy(dtype=float)
             # Markers, not lines: exact agreement (drawn at the floor) alternates with rounding-level
             # differences, and joining them by lines draws a comb that hides the levels.
-            bottom.plot(group["step"], np.maximum(diff, DIFF_FLOOR), label=label, marker="o", markersize=2.5,
-                        linestyle="none", color=style["color"], alpha=style["alpha"])
-    case = training["case"].iloc[0]
-    top.set_title(f"Training cost per step: {case}")
-    top.set_ylabel("cost J")
-    top.legend(fontsize=8)
-    bottom.set_yscale("log")
-    bottom.set_xlabel("update step")
-    bottom.set_ylabel("|J - J_numpy| / |J_numpy|")
-    bottom.set_title(f"Difference to the NumPy reference (same dtype; exact agreement drawn at {DIFF_FLOOR:g})",
-                     fontsize=9)
-    if bottom.lines:
-        bottom.legend(fontsize=8)
+            ax.plot(group["step"], np.maximum(diff, DIFF_FLOOR), label=series_label(backend, device, dtype),
+                    marker="o", markersize=2, linestyle="none", color=style["color"], alpha=style["alpha"])
+        ax.set_yscale("log")
+        ax.set_title(method or "training", fontsize=10)
+        ax.set_xlabel("update step", fontsize=8)
+        ax.set_ylabel("|J - J_numpy| / |J_numpy|", fontsize=8)
+        if ax.lines:
+            ax.legend(fontsize=6)
+    fig.suptitle(f"Difference to the NumPy reference (same method and dtype; exact agreement drawn at "
+                 f"{DIFF_FLOOR:g})", fontsize=10)
+    return _save(fig, out_dir / name)
+
+
+def plot_conventions(conventions: pd.DataFrame, out_dir: Path, name: str = "conventions.png") -> Path | None:
+    """One column per optimizer (and L2). Top: the course's cost curve (black) and each
+    framework's with its own defaults (dashed, the backend's colour); the curves configured to
+    match lie on the course's. Bottom: relative difference to the course per step (log):
+    configured (dots, at rounding level) and defaults (lines)."""
+    if conventions.empty:
+        return None
+    names = list(dict.fromkeys(conventions["optimizer"]))
+    fig = Figure(figsize=(max(8.0, 3.4 * len(names) + 0.5), 6.4), layout="constrained")
+    axes = fig.subplots(2, len(names), squeeze=False, sharex="col")
+    for k, optimizer in enumerate(names):
+        top, bottom = axes[0, k], axes[1, k]
+        rows = conventions[conventions["optimizer"] == optimizer]
+        for (backend, way), group in rows.groupby(["backend", "way"], sort=False):
+            colour, line = backend_style(backend)
+            # Two frameworks with the same default draw the same curve: their own line styles
+            # keep both visible (solid is the reference's, so a backend drawn solid is dashed).
+            line = "--" if line == "-" else line
+            if way == "course":
+                top.plot(group["step"], group["cost"], color="black", linewidth=2.2, label=f"course ({backend})")
+                continue
+            diff = np.maximum(group["rel_diff_to_course"].to_numpy(dtype=float), DIFF_FLOOR)
+            if way == "framework defaults":
+                top.plot(group["step"], group["cost"], color=colour, linestyle=line, linewidth=1.5,
+                         label=f"{backend} defaults")
+                bottom.plot(group["step"], diff, color=colour, linestyle=line, linewidth=1.3,
+                            label=f"{backend} defaults")
+            else:
+                bottom.plot(group["step"], diff, color=colour, marker=".", markersize=2.5, linestyle="none",
+                            label=f"{backend} configured")
+        bound = rows["bound"].dropna()
+        if not bound.empty:
+            bottom.axhline(float(bound.iloc[0]), color="gray", linewidth=0.8, linestyle=":")
+        top.set_title(optimizer, fontsize=10)
+        top.set_ylabel("cost J", fontsize=8)
+        top.legend(fontsize=6)
+        bottom.set_yscale("log")
+        bottom.set_xlabel("update step", fontsize=8)
+        bottom.set_ylabel("|J - J_course| / |J_course|", fontsize=8)
+        if bottom.lines:
+            bottom.legend(fontsize=6)
+    fig.suptitle("The course's formulas (black) against each framework's defaults\n"
+                 f"bottom: difference to the course, log; float64 bound dotted; exact agreement at {DIFF_FLOOR:g}",
+                 fontsize=10)
     return _save(fig, out_dir / name)
 
 
@@ -82,7 +180,9 @@ def plot_step_times(timing: pd.DataFrame, out_dir: Path, name: str = "step_time.
         sel = sel.set_index("workload").reindex(workloads)
         x = np.arange(len(workloads)) + (k - (len(series) - 1) / 2) * width
         colour = _style(backend, dtype)
-        ax.bar(x, sel["median_s"], width, yerr=sel["iqr_s"] / 2, label=series_label(backend, device, dtype),
+        public = "timed_through" in sel and (sel["timed_through"] == "public train").any()
+        label = series_label(backend, device, dtype) + (" (public train)" if public else "")
+        ax.bar(x, sel["median_s"], width, yerr=sel["iqr_s"] / 2, label=label,
                color=colour["color"], alpha=colour["alpha"], hatch="//" if device != "cpu" else None,
                capsize=2)
     ax.set_xticks(np.arange(len(workloads)), workloads, fontsize=8)
@@ -110,8 +210,32 @@ def plot_sweep(timing: pd.DataFrame, sweep: str, out_dir: Path, name: str | None
                 label=series_label(backend, device, dtype), **_style(backend, dtype))
     ax.set_xscale("log")
     ax.set_yscale("log")
+    # The swept values themselves as ticks: a log axis over one decade has no labelled ticks.
+    values = sorted(int(v) for v in rows[column].dropna().unique())
+    ax.set_xticks(values, [str(v) for v in values])
+    ax.minorticks_off()
     ax.set_xlabel("batch size m (examples)" if sweep == "m" else "hidden width n[1]")
     ax.set_ylabel("seconds per step (median)")
-    ax.set_title(f"Step time against {'batch size' if sweep == 'm' else 'width'}")
+    ax.set_title(f"Step time against {'batch size m' if sweep == 'm' else 'hidden width n[1]'}: {sweep_model(rows, sweep)}",
+                 fontsize=10)
     ax.legend(fontsize=7)
     return _save(fig, out_dir / (name or f"sweep_{sweep}.png"))
+
+
+def sweep_model(rows: pd.DataFrame, sweep: str) -> str:
+    """The model a sweep varies, in words: its layer dims with the swept size named
+    (``deep (12288, 20, 7, 5, 1), m from 64 to 2048``; ``deep (12288, n[1], 1), m = 209``)."""
+    dims = [tuple(str(d).split("x")) for d in dict.fromkeys(rows["layer_dims"])] if "layer_dims" in rows else []
+    model = rows["model"].iloc[0] if "model" in rows else "deep"
+    ms = sorted(int(v) for v in rows["m"].dropna().unique()) if "m" in rows else []
+    if sweep == "width" and dims:
+        shape = list(dims[0])
+        if len(shape) > 1:
+            shape[1] = "n[1]"
+        widths = sorted(int(v) for v in rows["width"].dropna().unique())
+        sizes = f"n[1] from {widths[0]} to {widths[-1]}" if widths else ""
+        m = f"m = {ms[0]}" if len(ms) == 1 else ""
+        return f"{model} ({', '.join(shape)}), {', '.join(x for x in (sizes, m) if x)}"
+    shape = ", ".join(dims[0]) if dims else "?"
+    span = f"m from {ms[0]} to {ms[-1]}" if ms else ""
+    return f"{model} ({shape}), {span}"

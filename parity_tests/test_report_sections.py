@@ -1,0 +1,171 @@
+"""The report's sections on small or synthetic input, without building a report: the
+conventions comparison through the protocol (and its gate), the busy-machine flags, the
+timing table's labels, plot styles for any backend's name, the sweep titles, and the
+contract's name in the sources."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from parity import BACKENDS, Backend, tolerance
+from reports import build, plots, render
+from reports.conventions import WAYS, conventions_summary, formula_table, run_conventions
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --------------------------------------------------------------------------- conventions
+
+
+@pytest.fixture(scope="module")
+def momentum_run():
+    """Momentum only, one epoch (7 mini-batch steps), on every usable backend."""
+    return run_conventions(1, only=("Momentum",))
+
+
+def test_conventions_run_every_way_and_skip_with_reasons(momentum_run):
+    table, skipped, formulas = momentum_run
+    assert set(table["way"]) == set(WAYS)
+    assert (table.groupby(["backend", "way"])["step"].count() == 7).all()
+    bound = tolerance("float64").grad
+    configured = table[table["way"] == "configured to match"]
+    assert configured["passed"].astype(bool).all() and (configured["rel_diff_to_course"] <= bound).all()
+    # Skips are named with the backend's own reason, never silently dropped.
+    ran = set(table["backend"]) | {s["backend"] for s in skipped}
+    assert ran == {name for name, b in BACKENDS.items() if b.available()}
+    for skip in skipped:
+        assert skip["reason"] and skip["way"] in WAYS[1:]
+    assert "v = β v + (1−β) dW" in formulas["numpy"]["Momentum"]
+
+
+def test_conventions_summary_and_formula_table(momentum_run):
+    table, _, formulas = momentum_run
+    summary = conventions_summary(table).set_index(["backend", "way"])
+    assert summary.loc[("numpy", "course"), "passed"] == "" and summary.loc[("torch", "configured to match"), "passed"] == "pass"
+    defaults = summary.loc[("torch", "framework defaults")]
+    assert defaults["first_step_beyond_bound"] == "2" and defaults["passed"] == ""
+    formula = formula_table(formulas, "numpy").set_index("optimizer")
+    assert "momentum=β" in formula.loc["Momentum", "torch default"]
+    for name, backend in BACKENDS.items():
+        if backend.available() and name != "numpy" and not backend.hook("conventions"):
+            assert formula.loc["Momentum", f"{name} default"] == "declares no conventions"
+
+
+def test_conventions_gate_fails_a_configured_run_off_the_course(monkeypatch):
+    real = Backend.train
+
+    def drifting(self, model, *args, **hyper):
+        params, costs = real(self, model, *args, **hyper)
+        if self.name == "jax":
+            params = dict(params)
+            params["W1"] = params["W1"] * (1 + 1e-9)  # the final parameters alone, costs untouched
+        return params, costs
+
+    monkeypatch.setattr(Backend, "train", drifting)
+    table, _, _ = run_conventions(1, only=("Momentum",))
+    verdict = table[table["way"] == "configured to match"].groupby("backend")["passed"].first()
+    assert not verdict["jax"] and verdict["torch"]
+    assert build._conventions_failures(table) == 1
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    pytest.param({"only": ("Nesterov",)}, ValueError, "only", id="unknown-case"),
+    pytest.param({"epochs": 0}, ValueError, "epochs", id="no-epochs"),
+    pytest.param({"epochs": 1.5}, ValueError, "epochs", id="float-epochs"),
+    pytest.param({"device": None}, TypeError, "device", id="device-not-a-name"),
+])
+def test_conventions_refuses_bad_arguments_before_any_training(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        run_conventions(**{"epochs": 1, **kwargs})
+
+
+# --------------------------------------------------------------------------- a busy machine
+
+
+def _row(**changes):
+    row = {"model": "deep", "workload": "L-layer", "backend": "numpy", "device": "cpu", "dtype": "float64",
+           "phase": "step", "median_s": 1e-3, "iqr_s": 1e-4, "repeats": 20, "flops": 1e6, "bytes": 1e6,
+           "gflops": 1.0, "limit_s": 5e-4, "ratio_to_limit": 2.0, "threads": 2, "timed_through": "native step",
+           "ratio_to_floor": 1.5, "layer_dims": "48x20x1", "m": 16, "width": 20, "sweep": None}
+    row.update(changes)
+    return row
+
+
+def test_busy_flags_spread_and_time_over_the_limit():
+    timing = pd.DataFrame([
+        _row(),                                                         # quiet
+        _row(iqr_s=8e-4),                                               # spread 0.8
+        _row(median_s=0.03, limit_s=1e-6, ratio_to_limit=3e4),          # a tiny step taking 30 ms
+        _row(median_s=0.03, limit_s=1e-6, timed_through="public train"),  # conversions: not judged by time
+        _row(phase="compile", median_s=2.0, iqr_s=0.0, repeats=1),      # one measurement, jit time
+        _row(median_s=1.0, limit_s=0.1, ratio_to_limit=10.0),           # large, within 20x its limit
+    ])
+    flags = build.flag_busy(timing)["busy_flag"].tolist()
+    assert flags[0] == "" and flags[3] == "" and flags[4] == "" and flags[5] == ""
+    assert flags[1].startswith("spread 0.80 > 0.5")
+    assert "20x the limit + 5 ms" in flags[2]
+
+
+def test_busy_sentence_states_thresholds_and_advises_a_rerun():
+    quiet = build.flag_busy(pd.DataFrame([_row()]))
+    busy = build.flag_busy(pd.DataFrame([_row(), _row(iqr_s=9e-4, backend="torch")]))
+    said = render._busy_sentence(quiet)
+    assert said.startswith("No timing row looks disturbed") and "0.5" in said and "--threads" not in said
+    said = render._busy_sentence(busy)
+    assert "**1 of 2 timing rows look disturbed**" in said and "L-layer torch cpu float64" in said
+    assert "--threads 1" in said and "rerun" in said.lower()
+
+
+def test_timing_table_labels_public_train_and_shows_the_floor():
+    rows = [_row(phase=p, timed_through="public train", ratio_to_floor=np.nan) for p in ("compile", "forward", "step")]
+    rows += [_row(backend="jax", phase=p) for p in ("compile", "forward", "step")]
+    rows += [_row(backend="jax", phase="floor", median_s=5e-4, iqr_s=4e-4, ratio_to_floor=np.nan)]
+    table = render.timing_table(build.flag_busy(pd.DataFrame(rows))).set_index("backend")
+    assert table.loc["numpy", "timed through"] == "public train" and np.isnan(table.loc["numpy", "floor ms"])
+    assert table.loc["jax", "timed through"] == "native step"
+    assert table.loc["jax", "floor ms"] == pytest.approx(0.5) and table.loc["jax", "step / floor"] == 1.5
+    assert table.loc["jax", "busy?"] == "floor: spread 0.80 > 0.5"
+
+
+# --------------------------------------------------------------------------- plots and words
+
+
+def test_any_backend_name_gets_a_stable_style_of_its_own():
+    builtin = {plots.backend_style(n) for n in ("numpy", "torch", "jax")}
+    for name in ("autograd", "my_backprop", "student_42"):
+        style = plots.backend_style(name)
+        assert style == plots.backend_style(name) and style not in builtin
+
+
+def test_training_and_conventions_plots_draw_an_unknown_backend(tmp_path):
+    steps = np.arange(1, 6)
+    training = pd.concat([pd.DataFrame({"case": "c", "method": method, "backend": backend, "device": "cpu",
+                                        "dtype": "float64", "step": steps, "cost": 1.0 / steps,
+                                        "rel_diff_to_reference": 1e-16})
+                          for method in ("GD", "Adam") for backend in ("numpy", "someone_elses")])
+    assert plots.plot_training(training, tmp_path).read_bytes()[:4] == b"\x89PNG"
+    assert plots.plot_training_diff(training, tmp_path).read_bytes()[:4] == b"\x89PNG"
+    conventions = pd.concat([pd.DataFrame({"optimizer": "Momentum", "backend": b, "way": w, "step": steps,
+                                           "cost": 1.0 / steps, "rel_diff_to_course": 0.0, "bound": 1e-10})
+                             for b, w in (("numpy", "course"), ("someone_elses", "framework defaults"),
+                                          ("someone_elses", "configured to match"))])
+    assert plots.plot_conventions(conventions, tmp_path).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_sweep_titles_name_the_model_swept():
+    m_rows = pd.DataFrame([_row(layer_dims="12288x20x7x5x1", m=m, sweep="m") for m in (64, 2048)])
+    width_rows = pd.DataFrame([_row(layer_dims=f"12288x{w}x1", m=209, width=w, sweep="width") for w in (8, 256)])
+    assert plots.sweep_model(m_rows, "m") == "deep (12288, 20, 7, 5, 1), m from 64 to 2048"
+    assert plots.sweep_model(width_rows, "width") == "deep (12288, n[1], 1), n[1] from 8 to 256, m = 209"
+
+
+def test_sources_cite_the_contract_by_its_name_in_the_repository():
+    assert (ROOT / "CONTRACT.md").is_file()
+    offenders = [str(p.relative_to(ROOT)) for folder in ("reports", "parity") for p in (ROOT / folder).rglob("*.py")
+                 if re.search(r"\bDESIGN\.md\b", p.read_text())]
+    assert offenders == []
