@@ -11,7 +11,7 @@ from .cases import Case
 from .registry import Backend, available_backends, reference_backend
 from .tolerance import GRAD_SCALE_FLOOR, dict_relative_error, relative_error, tolerance
 
-__all__ = ["compare_case", "parity_table", "compare_training"]
+__all__ = ["compare_case", "parity_table", "compare_training", "case_features"]
 
 
 def _run(backend: Backend, case: Case, device: str, dtype: str):
@@ -43,10 +43,21 @@ def compare_case(case: Case, backend: Backend, device: str = "cpu", dtype: str =
     }
 
 
+def case_features(case, dtype: str, device: str) -> dict:
+    """What a backend must support to run ``case`` (``Backend.unsupported``'s keywords)."""
+    features = {"model": case.model, "function": "cost_and_grads", "dtype": dtype, "device": device}
+    if case.model == "deep":
+        spec = case.spec
+        features.update(activation=tuple(sorted(set(spec.activations[:-1]))), output=spec.output, loss=spec.loss)
+    return features
+
+
 def parity_table(cases: Iterable[Case], backends: Iterable[Backend] | None = None,
                  devices: Iterable[str] = ("cpu",), dtypes: Iterable[str] = ("float64", "float32"),
                  progress=None) -> pd.DataFrame:
-    """One row per case × backend × device × dtype (devices a backend lacks are left out)."""
+    """One row per case × backend × device × dtype. A combination the backend does not
+    support (a device, model, activation, ... it lacks) is left out: ``nn-parity check``
+    is where what is missing gets counted, with the reasons."""
     backends = list(backends or available_backends())
     rows = []
     for case in cases:
@@ -54,7 +65,7 @@ def parity_table(cases: Iterable[Case], backends: Iterable[Backend] | None = Non
             reference = _run(reference_backend(), case, "cpu", dtype)
             for backend in backends:
                 for device in devices:
-                    if device in backend.devices():
+                    if backend.unsupported(**case_features(case, dtype, device)) is None:
                         rows.append(compare_case(case, backend, device, dtype, reference))
             if progress is not None:
                 progress.update(1)

@@ -29,6 +29,7 @@ import pandas as pd
 from reference_numpy import ACTIVATION_NAMES, ModelSpec, init_params
 
 from .cases import Case, builtin_cases, training_cases
+from .compare import case_features as _features
 from .registry import Backend, reference_backend
 from .tolerance import GRAD_SCALE_FLOOR, dict_relative_error, relative_error, tolerance
 
@@ -76,14 +77,6 @@ def random_cases(n: int, seed: int = 0) -> list[Case]:
                           hidden_activation=hidden, output=output, loss=loss, init=init,
                           m=int(rng.randint(1, 13)), seed=int(rng.randint(1000))))
     return cases
-
-
-def _features(case, dtype: str, device: str) -> dict:
-    features = {"model": case.model, "function": "cost_and_grads", "dtype": dtype, "device": device}
-    if case.model == "deep":
-        spec = case.spec
-        features.update(activation=tuple(set(spec.activations[:-1])), output=spec.output, loss=spec.loss)
-    return features
 
 
 # --------------------------------------------------------------------------- describing differences

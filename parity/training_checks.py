@@ -18,7 +18,8 @@ _CASE = Case("course-2", layer_dims=(4, 6, 3, 1), hidden_activation="relu", m=20
 
 
 def _cost_and_grads(runner, name: str, options_for, training: str) -> None:
-    from .conformance import _features, describe_grads
+    from .compare import case_features as _features
+    from .conformance import describe_grads
 
     for dtype in runner.dtypes:
         for device in runner.devices:
@@ -52,7 +53,7 @@ def _masks(dtype):
 
 def training_method_checks(runner) -> None:
     """Append the course-2 rows to ``runner`` (a conformance ``_Runner``)."""
-    from .conformance import _features
+    from .compare import case_features as _features
 
     _cost_and_grads(runner, "L2 (lambd=0.7)", lambda dtype: {"lambd": 0.7}, "lambd")
     _cost_and_grads(runner, "dropout (keep_prob=0.8, fixed masks)",

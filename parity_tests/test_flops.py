@@ -101,15 +101,19 @@ def test_time_workload_rows_every_backend():
     for w in (TINY, Workload("lr", "logistic", (6, 1), 5)):
         for backend in ("numpy", "torch", "jax"):
             rows = time_workload(w, backend, repeats=2, limits=limits)
-            assert [r["phase"] for r in rows] == ["compile", "forward", "step"]
+            assert [r["phase"] for r in rows] == ["compile", "forward", "step", "floor"]
             for r in rows:
                 assert tuple(r) == ROW_KEYS
                 assert (r["model"], r["workload"], r["backend"]) == (w.model, w.name, backend)
                 assert (r["device"], r["dtype"]) == ("cpu", "float64")
                 assert r["median_s"] > 0 and r["iqr_s"] >= 0 and r["threads"] >= 1
-                assert r["flops"] == count_flops(w, r["phase"]) and r["bytes"] == count_bytes(w, r["phase"], "float64")
+                counted = "step" if r["phase"] == "floor" else r["phase"]  # the floor does the step's products
+                assert r["flops"] == count_flops(w, counted) and r["bytes"] == count_bytes(w, counted, "float64")
                 assert math.isclose(r["ratio_to_limit"], r["median_s"] / r["limit_s"])
-            assert [r["repeats"] for r in rows] == [1, 2, 2]
+            assert [r["repeats"] for r in rows] == [1, 2, 2, 2]
+            step, floor = rows[2], rows[3]
+            assert step["timed_through"] == "native step"
+            assert math.isclose(step["ratio_to_floor"], step["median_s"] / floor["median_s"])
 
 
 def test_time_workload_refuses_mismatched_limits():

@@ -24,7 +24,8 @@ import pandas as pd
 
 __all__ = ["ReportError", "ReportResult", "DataCase", "build_report", "resolve_dataset", "check_out", "QUICK_CASES",
            "TRAINING_COLUMNS", "TIMING_EXTRA_COLUMNS", "ADAM_LEARNING_RATE", "CONVENTION_EPOCHS", "QUICK_CONVENTIONS",
-           "BUSY_SPREAD", "BUSY_RATIO", "BUSY_MARGIN_S", "flag_busy", "training_methods"]
+           "BUSY_SPREAD", "BUSY_RATIO", "BUSY_MARGIN_S", "flag_busy", "training_methods", "timing_repeats",
+           "TIMING_BUDGET_S", "MIN_REPEATS"]
 
 # The parity cases of a --quick report: one per model, output and a saturated one.
 QUICK_CASES = ("logistic-random", "hidden-relu", "out-softmax", "out-linear-squared", "saturated-sigmoid")
@@ -231,6 +232,25 @@ def _training(data: _Data, steps: int, pairs, dtypes, bar) -> tuple[pd.DataFrame
     return pd.concat(frames, ignore_index=True)[list(TRAINING_COLUMNS)], skipped
 
 
+# Timing time per phase that a workload may take, at its limit with the margin a step usually
+# needs (3x): a step near a second (the compute-bound network) gets fewer repeats, never under
+# MIN_REPEATS, so that the full report stays within minutes; the rows' ``repeats`` say how many.
+TIMING_BUDGET_S = 1.5
+MIN_REPEATS = 5
+
+
+def timing_repeats(workload, dtype: str, limits, repeats: int) -> int:
+    """``repeats``, or fewer (at least ``MIN_REPEATS``) where ``repeats`` steps of
+    ``workload`` would take more than ``TIMING_BUDGET_S`` at three times the machine's limit."""
+    from .flops import count_bytes, count_flops
+    from .limits import limit_seconds
+
+    estimate = 3 * limit_seconds(count_flops(workload, "step"), count_bytes(workload, "step", dtype), limits)
+    if repeats <= MIN_REPEATS or estimate * repeats <= TIMING_BUDGET_S:
+        return repeats
+    return max(MIN_REPEATS, int(TIMING_BUDGET_S // estimate))
+
+
 def _timing(quick: bool, pairs, devices, dtypes, repeats: int, bar):
     from .limits import measure_limits
     from .timing import standard_workloads, time_workload
@@ -248,9 +268,15 @@ def _timing(quick: bool, pairs, devices, dtypes, repeats: int, bar):
                                 "matmul_gflops": limits.matmul_flops_per_s / 1e9,
                                 "bandwidth_gb_s": limits.bandwidth_bytes_per_s / 1e9})
             for workload in workloads:
+                n = timing_repeats(workload, dtype, limits, repeats)
                 for backend, _ in device_pairs:
                     bar.set_description(f"timing {workload.name} {backend.name} {device} {dtype}")
-                    for row in time_workload(workload, backend, device, dtype, repeats=repeats, limits=limits):
+                    # Timed natively (prepare) or through train and predict_proba: skip what it lacks.
+                    needs = () if backend.hook("prepare") else ("train", "predict_proba")
+                    if backend.unsupported(model=workload.model, dtype=dtype, device=device, function=needs):
+                        bar.update(1)
+                        continue
+                    for row in time_workload(workload, backend, device, dtype, repeats=n, limits=limits):
                         row.update({
                             "layer_dims": "x".join(map(str, workload.layer_dims)), "m": workload.m,
                             "width": workload.layer_dims[1] if workload.model == "deep" else None,
