@@ -169,3 +169,16 @@ def test_sources_cite_the_contract_by_its_name_in_the_repository():
     offenders = [str(p.relative_to(ROOT)) for folder in ("reports", "parity") for p in (ROOT / folder).rglob("*.py")
                  if re.search(r"\bDESIGN\.md\b", p.read_text())]
     assert offenders == []
+
+
+def test_timing_repeats_fewer_only_for_a_step_near_a_second():
+    from reports.limits import MachineLimits
+    from reports.timing import standard_workloads
+
+    limits = MachineLimits("cpu", "float64", 60e9, 16e9)
+    full = {w.name: build.timing_repeats(w, "float64", limits, 20) for w in standard_workloads(False)}
+    assert full["compute-bound"] == build.MIN_REPEATS
+    assert full["L-layer"] == full["2-layer"] == full["logistic-64x64x3"] == 20
+    assert all(build.MIN_REPEATS <= n <= 20 for n in full.values())
+    # A quick report (3 repeats) is never cut further.
+    assert {build.timing_repeats(w, "float64", limits, 3) for w in standard_workloads(True)} == {3}

@@ -8,6 +8,7 @@ first and deleted after). A failure part-way leaves the previous report as it wa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -357,15 +358,16 @@ def build_report(out: str | os.PathLike, *, quick: bool = False, devices=("cpu",
 
             vectorisation = measure_vectorisation(quick)
             bar.update(1)
-            parity = _parity(dataset, quick, list(devices), dtypes, bar)
-            training, training_skipped = _training(dataset, steps, pairs, dtypes, bar)
             from .conventions import run_conventions
 
-            # On the CPU where it was asked for (formulas do not depend on the device); with
-            # --device cuda alone, on the GPU, or skipped with the reason where there is none.
-            conventions_device = "cpu" if "cpu" in devices else devices[0]
-            conventions, conventions_skipped, formulas = run_conventions(
-                CONVENTION_EPOCHS[quick], progress=bar, only=_convention_names(quick), device=conventions_device)
+            with _one_thread(threads.get("threads")):
+                parity = _parity(dataset, quick, list(devices), dtypes, bar)
+                training, training_skipped = _training(dataset, steps, pairs, dtypes, bar)
+                # On the CPU where it was asked for (formulas do not depend on the device); with
+                # --device cuda alone, on the GPU, or skipped with the reason where there is none.
+                conventions_device = "cpu" if "cpu" in devices else devices[0]
+                conventions, conventions_skipped, formulas = run_conventions(
+                    CONVENTION_EPOCHS[quick], progress=bar, only=_convention_names(quick), device=conventions_device)
             timing, limits, workloads = _timing(quick, pairs, devices, dtypes, repeats, bar)
             timing = flag_busy(timing)
             bar.set_description("environment, plots, report")
@@ -387,6 +389,25 @@ def build_report(out: str | os.PathLike, *, quick: bool = False, devices=("cpu",
         raise
     result.out = out
     return result
+
+
+@contextlib.contextmanager
+def _one_thread(restore: int | None):
+    """Every backend on one CPU thread inside, ``restore`` threads after (through each one's
+    declared ``set_threads``; XLA keeps the pool it started with). Parity cases and training
+    runs are small networks: a second thread only adds waiting, and where another program holds
+    a core, torch's threads spin for milliseconds on every one of their microsecond operations.
+    Timing runs after, on the report's threads."""
+    from parity import BACKENDS
+
+    hooks = [h for h in (b.hook("set_threads") for b in BACKENDS.values() if b.available()) if h]
+    for set_threads in hooks:
+        set_threads(1)
+    try:
+        yield
+    finally:
+        for set_threads in hooks:
+            set_threads(restore or 1)
 
 
 def _umask() -> int:

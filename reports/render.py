@@ -395,7 +395,7 @@ def _timing_blocks(timing, limits, workloads, environment, repeats, images) -> l
                         f"`forward` the cost, `step` forward + backward + update, `floor` the step's matrix "
                         f"products alone in the backend's own framework (what the step cannot go below there; "
                         f"`step / floor` is what the implementation spends beyond them). Median and IQR over "
-                        f"{repeats} repeats after warm-up. GFLOP/s from counted FLOPs; `step / limit` is the "
+                        f"{_repeats_text(timing, repeats)} after warm-up. GFLOP/s from counted FLOPs; `step / limit` is the "
                         f"measured time over the best time this machine's matmul rate and memory bandwidth "
                         f"(measured in this run, below) allow: 1 is the limit, larger is slower; below 1, the "
                         f"workload's data stayed in the CPU's cache between repeats, which is faster than the "
@@ -416,6 +416,17 @@ def _timing_blocks(timing, limits, workloads, environment, repeats, images) -> l
             blocks.append(("img", images[key], caption))
     blocks.append(("p", "The sweeps (every point) are in `timing.csv`."))
     return blocks
+
+
+def _repeats_text(timing: pd.DataFrame, repeats: int) -> str:
+    """"20 repeats", or which workloads had fewer (a step near a second gets fewer)."""
+    timed = timing[timing["phase"] != "compile"]
+    fewer = timed[timed["repeats"] < repeats]
+    if fewer.empty:
+        return f"{repeats} repeats"
+    counts = fewer.groupby("workload", sort=False)["repeats"].min()
+    return (f"{repeats} repeats (" + ", ".join(f"{w}: {n}" for w, n in counts.items())
+            + ", whose step takes long enough that fewer suffice)")
 
 
 def _environment_lines(environment: dict) -> list[str]:
