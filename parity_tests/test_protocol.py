@@ -197,25 +197,27 @@ def test_gradient_check_is_the_courses_difference():
 # --------------------------------------------------------------------------- the command and the plugin
 
 
-def test_check_command_exit_codes(tmp_path):
-    ok = _run("-m", "reports", "check", "broken_missing", "--quick", "--dtype", "float64", "--no-progress",
-              "--out", str(tmp_path / "ok"))
-    assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "every supported check passed" in ok.stdout
-    assert re.search(r"skipped +\d+: broken_missing has no deep\.train", ok.stdout)
+def test_check_command_exit_codes(tmp_path, capsys):
+    from reports.cli import main
+
+    # In process (one thread, as the suite's workers run): the same main() as the console script.
+    common = ["--quick", "--dtype", "float64", "--no-progress", "--threads", "1"]
+    assert main(["check", "broken_missing", *common, "--out", str(tmp_path / "ok")]) == 0
+    out = capsys.readouterr().out
+    assert "every supported check passed" in out
+    assert re.search(r"skipped +\d+: broken_missing has no deep\.train", out)
     csv = (tmp_path / "ok" / "conformance.csv").read_text().splitlines()
     assert csv[0] == "check,case,quantity,dtype,device,status,error,tolerance,detail"
     assert (tmp_path / "ok" / "conformance.html").read_text().startswith("<!DOCTYPE html>")
-    bad = _run("-m", "reports", "check", "broken_db_sign", "--quick", "--dtype", "float64", "--no-progress",
-               "--out", str(tmp_path / "bad"))
-    assert bad.returncode == 1
-    assert re.search(r"FAILED parity \[hidden-relu, float64, cpu\] db2: db2 \(layer 2\)", bad.stdout)
+    assert "## Skipped" in (tmp_path / "ok" / "conformance.md").read_text()
+    assert main(["check", "broken_db_sign", *common, "--out", str(tmp_path / "bad")]) == 1
+    assert re.search(r"FAILED parity \[hidden-relu, float64, cpu\] db2: db2 \(layer 2\)", capsys.readouterr().out)
     for args, message in ((("no_such_package_anywhere",), "cannot be imported"),
                           (("broken_missing", "--against", "broken_missing"), "checked against itself"),
                           (("broken_missing", "--device", "cuda"), "cuda")):
-        refused = _run("-m", "reports", "check", *args, "--no-progress")
-        assert refused.returncode == 2 and message in refused.stderr
-        assert "Traceback" not in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+        assert main(["check", *args, "--no-progress", "--threads", "1"]) == 2
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
 def test_pytest_backend_option_adds_the_backend_to_parametrized_tests():
@@ -233,13 +235,18 @@ def test_pytest_backend_option_refuses_an_unknown_package():
     assert result.returncode == 4 and "--backend no_such_package_anywhere" in result.stderr
 
 
-def test_cli_validates_arguments_before_any_work(tmp_path):
+def test_cli_validates_arguments_before_any_work(tmp_path, capsys):
+    from reports.cli import main
+
     for args, message in ((("report", "--data", "/missing.npz"), "does not exist"),
-                          (("report", "--backend", "no_such_package_anywhere"), "cannot be imported"),
-                          (("report", "--threads", "0"), "must be >= 1")):
-        result = _run("-m", "reports", *args, "--out", str(tmp_path / "out"), timeout=60)
-        assert result.returncode == 2 and message in result.stderr, result.stderr
-        assert "Traceback" not in result.stderr
+                          (("report", "--backend", "no_such_package_anywhere"), "cannot be imported")):
+        assert main([*args, "--out", str(tmp_path / "out"), "--threads", "1"]) == 2
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(SystemExit) as refused:  # argparse's own refusal: exit 2, before anything
+        main(["report", "--threads", "0"])
+    assert refused.value.code == 2 and "must be >= 1" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- timing through the protocol
