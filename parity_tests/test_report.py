@@ -34,15 +34,24 @@ METHODS = {"GD", "GD + decay", "Momentum", "Momentum + decay", "Adam", "Adam + d
 OPTIMIZER_BACKENDS = tuple(n for n in BACKEND_NAMES if BACKENDS[n].unsupported(training="optimizer") is None)
 DEFAULTS_BACKENDS = tuple(n for n in OPTIMIZER_BACKENDS if BACKENDS[n].hook("train_with_framework_defaults"))
 NO_GPU = all(BACKENDS[n].device_reason("cuda") is not None for n in ("torch", "jax"))
-QUICK = ["report", "--quick", "--no-progress"]
+# One thread: the suite's two workers share two cores (an in-process report would otherwise
+# give every framework all the cores for the rest of the worker's tests).
+QUICK = ["report", "--quick", "--no-progress", "--threads", "1"]
 
 
 @pytest.fixture(scope="module")
 def quick_report(tmp_path_factory):
     """The whole --quick report on the built-in data, with the progress bar on; (exit code, folder)."""
     out = tmp_path_factory.mktemp("quick") / "report"
-    code = main(["report", "--quick", "--out", str(out)])
+    code = main(["report", "--quick", "--threads", "1", "--out", str(out)])
     return code, out
+
+
+@pytest.fixture
+def no_timing(monkeypatch):
+    """For the tests of exit codes and of the atomic swap: the timing section (the slowest,
+    and covered by the quick report above) returns no rows."""
+    monkeypatch.setattr(build_module, "_timing", lambda *args, **kwargs: (pd.DataFrame(), pd.DataFrame(), []))
 
 
 def _old_report(out):
@@ -244,7 +253,7 @@ def test_device_cuda_asked_for_without_gpu_exits_2_with_the_reason(tmp_path, cap
 
 
 @pytest.mark.parametrize("where", ["render", "plots"])
-def test_failure_midway_keeps_the_previous_report(tmp_path, monkeypatch, where):
+def test_failure_midway_keeps_the_previous_report(tmp_path, no_timing, monkeypatch, where):
     out = tmp_path / "report"
     _old_report(out)
 
@@ -301,7 +310,7 @@ def test_bad_data_exits_2_with_a_message(tmp_path, capsys, data, message):
     assert not out.exists() and _leftovers(tmp_path) == []
 
 
-def test_parity_failure_gives_exit_code_1(tmp_path, monkeypatch):
+def test_parity_failure_gives_exit_code_1(tmp_path, no_timing, monkeypatch):
     real = build_module._parity
 
     def failing(*args, **kwargs):
@@ -317,7 +326,7 @@ def test_parity_failure_gives_exit_code_1(tmp_path, monkeypatch):
     assert "**FAIL**: 1 of" in (out / "report.md").read_text()
 
 
-def test_configured_optimizer_off_the_course_gives_exit_code_1(tmp_path, monkeypatch):
+def test_configured_optimizer_off_the_course_gives_exit_code_1(tmp_path, no_timing, monkeypatch):
     # torch configured to the course, but one step's cost off by 1e-9 (above the float64
     # bound, far below anything a plot would show): the report must fail on it, as on parity.
     real = Backend.train
@@ -341,7 +350,7 @@ def test_configured_optimizer_off_the_course_gives_exit_code_1(tmp_path, monkeyp
     assert not configured["torch"] and configured["jax"]
 
 
-def test_nothing_to_compare_says_so_and_names_the_unusable(tmp_path, monkeypatch, capsys):
+def test_nothing_to_compare_says_so_and_names_the_unusable(tmp_path, no_timing, monkeypatch, capsys):
     # Only the reference can run, beside a backend whose package is missing; outside a checkout.
     from parity import reference_backend
     from reports import environment as environment_module
