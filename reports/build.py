@@ -1,5 +1,9 @@
-"""Build the whole report: parity, training curves, timing, the vectorisation claim,
-environment, plots, Markdown and HTML, written into one folder.
+"""Build the whole report: parity, training curves (GD, momentum and Adam, with and without
+decay), the optimizer conventions (``conventions``), timing (with the busy-machine flags), the
+vectorisation claim, environment, plots, Markdown and HTML, written into one folder.
+
+``ReportResult.passed`` is False where a parity comparison, or a framework configured to the
+course's optimizer formulas, leaves the tolerance, and where nothing was compared.
 
 The folder is replaced only once the new report is complete: every file is written into a
 temporary folder beside it, which is then renamed into place (the old report is moved aside
@@ -51,7 +55,9 @@ class ReportError(Exception):
 
 @dataclass
 class ReportResult:
-    """What ``build_report`` did: where, whether parity passed, and what was not run."""
+    """What ``build_report`` did: where, whether it passed (parity, the configured optimizers,
+    something compared), what was not run, and which registered backends are not usable here
+    (``unavailable``: name -> reason)."""
 
     out: Path
     passed: bool
@@ -233,16 +239,18 @@ def _training(data: _Data, steps: int, pairs, dtypes, bar) -> tuple[pd.DataFrame
     return pd.concat(frames, ignore_index=True)[list(TRAINING_COLUMNS)], skipped
 
 
-# Timing time per phase that a workload may take, at its limit with the margin a step usually
-# needs (3x): a step near a second (the compute-bound network) gets fewer repeats, never under
-# MIN_REPEATS, so that the full report stays within minutes; the rows' ``repeats`` say how many.
-TIMING_BUDGET_S = 1.5
-MIN_REPEATS = 5
+# Seconds per phase a workload may take, estimated at three times its limit (the margin a step
+# usually needs): a long step (the compute-bound network's, about half a second on 2 cores, and
+# the largest sweep points) gets fewer repeats, never under MIN_REPEATS, so that the full report
+# stays within minutes; a long step varies little between repeats. The rows' ``repeats`` say how many.
+TIMING_BUDGET_S = 1.0
+MIN_REPEATS = 3
 
 
 def timing_repeats(workload, dtype: str, limits, repeats: int) -> int:
     """``repeats``, or fewer (at least ``MIN_REPEATS``) where ``repeats`` steps of
-    ``workload`` would take more than ``TIMING_BUDGET_S`` at three times the machine's limit."""
+    ``workload`` in ``dtype`` would take more than ``TIMING_BUDGET_S`` at three times the
+    machine's limit (``limits``)."""
     from .flops import count_bytes, count_flops
     from .limits import limit_seconds
 

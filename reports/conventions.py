@@ -18,6 +18,7 @@ that does not support an option, or declares no framework defaults, is skipped w
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +28,7 @@ __all__ = ["ConventionCase", "convention_cases", "run_conventions", "conventions
            "CONVENTIONS_COLUMNS", "WAYS", "CONVENTIONS_SPEC_NOTE"]
 
 WAYS = ("course", "configured to match", "framework defaults")
-CONVENTIONS_COLUMNS = ("optimizer", "backend", "device", "way", "step", "cost", "rel_diff_to_course", "learning_rate",
+CONVENTIONS_COLUMNS = ("optimizer", "backend", "device", "way", "epoch", "step", "cost", "rel_diff_to_course", "learning_rate",
                        "batch_size", "lambd", "max_rel_diff", "final_params_rel_diff", "bound", "passed")
 # The notes' planar model on the notes' flower data, in mini-batches of 64 (course 2's size).
 BATCH_SIZE = 64
@@ -89,12 +90,13 @@ def _worst(costs: np.ndarray, course: np.ndarray) -> float:
     return float(np.max(_rel_diff(costs, course), initial=0.0))
 
 
-def _frame(case: ConventionCase, backend: str, device: str, way: str, costs, course, batch_size: int, *,
+def _frame(case: ConventionCase, backend: str, device: str, way: str, costs, course, batch_size: int, m: int, *,
            max_rel_diff=np.nan, final_rel=np.nan, bound=np.nan, passed=None) -> pd.DataFrame:
     costs = np.asarray(costs, dtype=np.float64)
     diff = np.zeros(len(costs)) if course is None else _rel_diff(costs, course)
     return pd.DataFrame({
-        "optimizer": case.name, "backend": backend, "device": device, "way": way, "step": np.arange(1, len(costs) + 1),
+        "optimizer": case.name, "backend": backend, "device": device, "way": way,
+        "epoch": np.arange(len(costs)) // math.ceil(m / batch_size), "step": np.arange(1, len(costs) + 1),
         "cost": costs, "rel_diff_to_course": diff, "learning_rate": case.learning_rate, "batch_size": batch_size,
         "lambd": case.lambd, "max_rel_diff": max_rel_diff, "final_params_rel_diff": final_rel, "bound": bound,
         "passed": passed,
@@ -123,7 +125,8 @@ def run_conventions(epochs: int, progress=None, only=None,
     X, Y = flower.X.astype(np.float64), flower.Y.astype(np.float64)
     spec = ModelSpec((X.shape[0], 4, Y.shape[0]), "tanh", "sigmoid")
     start = init_params(spec, SEED, "xavier", dtype="float64")
-    batch_size = min(BATCH_SIZE, X.shape[1])
+    m = X.shape[1]
+    batch_size = min(BATCH_SIZE, m)
     bound = tolerance("float64").grad
     reference = reference_backend()
     others = [b for b in BACKENDS.values() if b.name != reference.name and b.available()]
@@ -144,7 +147,7 @@ def run_conventions(epochs: int, progress=None, only=None,
         course_params, course = reference.train("deep", start, X, Y, spec, "cpu", learning_rate=case.learning_rate,
                                                 **hyper, **case.options)
         course = np.asarray(course, dtype=np.float64)
-        frames.append(_frame(case, reference.name, "cpu", "course", course, None, batch_size))
+        frames.append(_frame(case, reference.name, "cpu", "course", course, None, batch_size, m))
         for backend in others:
             reason = backend.unsupported(**case.features(), device=device)
             if reason:
@@ -158,7 +161,7 @@ def run_conventions(epochs: int, progress=None, only=None,
                 final = dict_relative_error(params, course_params, GRAD_SCALE_FLOOR)
                 # The same bound as parity: a configured framework is the course, up to rounding.
                 passed = bool(worst <= bound and final <= bound)
-                frames.append(_frame(case, backend.name, device, "configured to match", costs, course, batch_size,
+                frames.append(_frame(case, backend.name, device, "configured to match", costs, course, batch_size, m,
                                      max_rel_diff=worst, final_rel=final, bound=bound, passed=passed))
             defaults = backend.hook("train_with_framework_defaults")
             if defaults is None:
@@ -173,7 +176,7 @@ def run_conventions(epochs: int, progress=None, only=None,
                 costs = np.asarray(costs, dtype=np.float64)
                 worst = _worst(costs, course)
                 final = dict_relative_error(params, course_params, GRAD_SCALE_FLOOR)
-                frames.append(_frame(case, backend.name, device, "framework defaults", costs, course, batch_size,
+                frames.append(_frame(case, backend.name, device, "framework defaults", costs, course, batch_size, m,
                                      max_rel_diff=worst, final_rel=final))
         if progress is not None:
             progress.update(1)
@@ -194,7 +197,8 @@ def conventions_summary(table: pd.DataFrame) -> pd.DataFrame:
         gate = way == "configured to match"
         beyond = np.flatnonzero(diff > bound)
         rows.append({
-            "optimizer": name, "backend": backend, "device": device, "way": way, "steps": len(g), "final_cost": g["cost"].iloc[-1],
+            "optimizer": name, "backend": backend, "device": device, "way": way, "steps": len(g),
+            "final_cost": g["cost"].iloc[-1],
             "max_rel_diff_to_course": float(np.max(diff, initial=0.0)) if way != "course" else np.nan,
             "first_step_beyond_bound": str(int(g["step"].iloc[beyond[0]])) if len(beyond) and way != "course" else "",
             "final_params_rel_diff": g["final_params_rel_diff"].iloc[0] if way != "course" else np.nan,

@@ -118,49 +118,51 @@ def plot_training_diff(training: pd.DataFrame, out_dir: Path, name: str = "train
 
 
 def plot_conventions(conventions: pd.DataFrame, out_dir: Path, name: str = "conventions.png") -> Path | None:
-    """One column per optimizer (and L2). Top: the course's cost curve (black) and each
-    framework's with its own defaults (dashed, the backend's colour); the curves configured to
-    match lie on the course's. Bottom: relative difference to the course per step (log):
-    configured (dots, at rounding level) and defaults (lines)."""
+    """One column per optimizer (and L2). Top: the course's cost (black) and each framework's
+    with its own defaults (the backend's colour and line style), as the mean over each epoch's
+    mini-batches (a mini-batch's own cost jumps with its examples); the runs configured to
+    match lie on the course's. Bottom: the largest relative difference to the course up to
+    each step (log): configured (solid, at rounding level) and defaults (the backend's style)."""
     if conventions.empty:
         return None
     names = list(dict.fromkeys(conventions["optimizer"]))
     fig = Figure(figsize=(max(8.0, 3.4 * len(names) + 0.5), 6.4), layout="constrained")
-    axes = fig.subplots(2, len(names), squeeze=False, sharex="col")
+    axes = fig.subplots(2, len(names), squeeze=False)
     for k, optimizer in enumerate(names):
         top, bottom = axes[0, k], axes[1, k]
         rows = conventions[conventions["optimizer"] == optimizer]
         for (backend, way), group in rows.groupby(["backend", "way"], sort=False):
             colour, line = backend_style(backend)
             # Two frameworks with the same default draw the same curve: their own line styles
-            # keep both visible (solid is the reference's, so a backend drawn solid is dashed).
+            # keep both visible (solid is the course's, so a backend drawn solid is dashed).
             line = "--" if line == "-" else line
+            per_epoch = group.groupby("epoch", sort=True)["cost"].mean() if "epoch" in group else group["cost"]
+            epochs = np.arange(1, len(per_epoch) + 1)
+            worst = np.maximum.accumulate(np.maximum(group["rel_diff_to_course"].to_numpy(dtype=float), DIFF_FLOOR))
             if way == "course":
-                top.plot(group["step"], group["cost"], color="black", linewidth=2.2, label=f"course ({backend})")
-                continue
-            diff = np.maximum(group["rel_diff_to_course"].to_numpy(dtype=float), DIFF_FLOOR)
-            if way == "framework defaults":
-                top.plot(group["step"], group["cost"], color=colour, linestyle=line, linewidth=1.5,
-                         label=f"{backend} defaults")
-                bottom.plot(group["step"], diff, color=colour, linestyle=line, linewidth=1.3,
+                top.plot(epochs, per_epoch, color="black", linewidth=2.2, label=f"course ({backend})")
+            elif way == "framework defaults":
+                top.plot(epochs, per_epoch, color=colour, linestyle=line, linewidth=1.5, label=f"{backend} defaults")
+                bottom.plot(group["step"], worst, color=colour, linestyle=line, linewidth=1.5,
                             label=f"{backend} defaults")
             else:
-                bottom.plot(group["step"], diff, color=colour, marker=".", markersize=2.5, linestyle="none",
+                bottom.plot(group["step"], worst, color=colour, linestyle="-", linewidth=0.9,
                             label=f"{backend} configured")
         bound = rows["bound"].dropna()
         if not bound.empty:
             bottom.axhline(float(bound.iloc[0]), color="gray", linewidth=0.8, linestyle=":")
         top.set_title(optimizer, fontsize=10)
-        top.set_ylabel("cost J", fontsize=8)
+        top.set_xlabel("epoch", fontsize=8)
+        top.set_ylabel("cost J (epoch mean)", fontsize=8)
         top.legend(fontsize=6)
         bottom.set_yscale("log")
         bottom.set_xlabel("update step", fontsize=8)
-        bottom.set_ylabel("|J - J_course| / |J_course|", fontsize=8)
+        bottom.set_ylabel("max |J - J_course| / |J_course| so far", fontsize=8)
         if bottom.lines:
             bottom.legend(fontsize=6)
     fig.suptitle("The course's formulas (black) against each framework's defaults\n"
-                 f"bottom: difference to the course, log; float64 bound dotted; exact agreement at {DIFF_FLOOR:g}",
-                 fontsize=10)
+                 f"bottom: largest difference to the course so far, log; float64 bound dotted; exact agreement "
+                 f"at {DIFF_FLOOR:g}", fontsize=10)
     return _save(fig, out_dir / name)
 
 
@@ -216,8 +218,8 @@ def plot_sweep(timing: pd.DataFrame, sweep: str, out_dir: Path, name: str | None
     ax.minorticks_off()
     ax.set_xlabel("batch size m (examples)" if sweep == "m" else "hidden width n[1]")
     ax.set_ylabel("seconds per step (median)")
-    ax.set_title(f"Step time against {'batch size m' if sweep == 'm' else 'hidden width n[1]'}: {sweep_model(rows, sweep)}",
-                 fontsize=10)
+    swept = "batch size m" if sweep == "m" else "hidden width n[1]"
+    ax.set_title(f"Step time against {swept}: {sweep_model(rows, sweep)}", fontsize=10)
     ax.legend(fontsize=7)
     return _save(fig, out_dir / (name or f"sweep_{sweep}.png"))
 

@@ -125,13 +125,18 @@ def _training_summary(training: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _skips(skipped: list[dict], what: str) -> list[str]:
-    """One line per backend and reason, listing what it skipped (``what``: the key that names it)."""
+def _skips(skipped: list[dict], what: str, every=()) -> list[str]:
+    """One line per backend, reason (and way) listing what it skipped (``what``: the key that
+    names it); "every case" where that is all of ``every``."""
     grouped: dict[tuple, list[str]] = {}
     for row in skipped:
-        label = row[what] + (f" ({row['way']})" if "way" in row else "")
-        grouped.setdefault((row["backend"], row["reason"]), []).append(label)
-    return [f"{backend}: {', '.join(dict.fromkeys(labels))}: {reason}" for (backend, reason), labels in grouped.items()]
+        grouped.setdefault((row["backend"], row.get("way"), row["reason"]), []).append(row[what])
+    lines = []
+    for (backend, way, reason), labels in grouped.items():
+        labels = list(dict.fromkeys(labels))
+        named = "every case" if every and set(labels) >= set(every) else ", ".join(labels)
+        lines.append(f"{backend}: {named}" + (f" ({way})" if way else "") + f": {reason}")
+    return lines
 
 
 def _series(row) -> str:
@@ -360,10 +365,10 @@ def _conventions_blocks(conventions, skipped, formulas, reference, images, quick
     blocks.append(("p", _drift_sentence(summary)))
     if skipped:
         blocks.append(("p", "Not run:"))
-        blocks.append(("list", _skips(skipped, "optimizer")))
+        blocks.append(("list", _skips(skipped, "optimizer", every=set(conventions["optimizer"]))))
     if images.get("conventions"):
-        blocks.append(("img", images["conventions"], "Cost per step: the course (black) and each framework's "
-                                                     "defaults (dashed); below, the difference to the course"))
+        blocks.append(("img", images["conventions"], "Cost per epoch: the course (black) and each framework's "
+                                                     "defaults; below, the largest difference to the course so far"))
     return blocks
 
 
@@ -395,11 +400,13 @@ def _timing_blocks(timing, limits, workloads, environment, repeats, images) -> l
                         f"`forward` the cost, `step` forward + backward + update, `floor` the step's matrix "
                         f"products alone in the backend's own framework (what the step cannot go below there; "
                         f"`step / floor` is what the implementation spends beyond them). Median and IQR over "
-                        f"{_repeats_text(timing, repeats)} after warm-up. GFLOP/s from counted FLOPs; `step / limit` is the "
+                        f"{_repeats_text(timing, repeats)} after warm-up. GFLOP/s from counted FLOPs; "
+                        f"`step / limit` is the "
                         f"measured time over the best time this machine's matmul rate and memory bandwidth "
                         f"(measured in this run, below) allow: 1 is the limit, larger is slower; below 1, the "
                         f"workload's data stayed in the CPU's cache between repeats, which is faster than the "
-                        f"memory bandwidth measured on a large copy. Threads: {threads}."))
+                        f"memory bandwidth measured on a large copy. Threads: {threads} (the parity, training and "
+                        f"conventions sections run their small networks on one thread per backend)."))
     blocks.append(("table", limits.copy()))
     work = _workload_table(workloads)
     if not work.empty:
@@ -426,7 +433,7 @@ def _repeats_text(timing: pd.DataFrame, repeats: int) -> str:
         return f"{repeats} repeats"
     counts = fewer.groupby("workload", sort=False)["repeats"].min()
     return (f"{repeats} repeats (" + ", ".join(f"{w}: {n}" for w, n in counts.items())
-            + ", whose step takes long enough that fewer suffice)")
+            + ": long steps, which vary little)")
 
 
 def _environment_lines(environment: dict) -> list[str]:
