@@ -1,5 +1,5 @@
 """Course 2's training methods on every backend: momentum, RMSprop, Adam, learning-rate
-decay, L2 and dropout (DESIGN.md, "Training methods").
+decay, L2 and dropout (CONTRACT.md, "Training methods").
 
 What is proven here:
 - the reference against the course's formulas, written out in this file;
@@ -60,7 +60,7 @@ def masks_for(spec, keep_prob, m, seed=3, dtype="float64"):
 
 
 def course_update(opt, params, grads, state, t, lr):
-    """One update by the course's formulas (DESIGN.md), on dicts keyed W1, b1, ...; state
+    """One update by the course's formulas (CONTRACT.md), on dicts keyed W1, b1, ...; state
     holds v and s keyed like grads; t counts updates from 1."""
     new = {}
     for key, p in params.items():
