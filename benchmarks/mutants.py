@@ -329,7 +329,7 @@ MUTANTS: list[Mutant] = [
            "        t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + rng.randn(N) * 0.2  # theta",
            "        t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + rng.randn(N) * 0.3  # theta",
            "data", _t("test_data.py"), NA_DATA),
-    Mutant("data-two-classes-a-regression", "parity/data.py",
+    Mutant("data-three-classes-a-regression", "parity/data.py",
            "    return min(MAX_INFERRED_CLASSES, max(3, m // 10))", "    return min(MAX_INFERRED_CLASSES, max(2, m // 10))",
            "data", _t("test_data.py"), NA_DATA),
     Mutant("data-csv-label-first-column", "parity/data.py",
@@ -385,6 +385,9 @@ def copy_tree(source: Path, target: Path) -> Path:
 
 
 def apply_mutant(mutant: Mutant, tree: Path) -> None:
+    """Write the mutant into the copy at ``tree``; the working tree itself is refused."""
+    if tree.resolve() == ROOT:
+        raise ValueError("mutants are applied to a copy of the tree, never to the working tree")
     path = tree / mutant.file
     text = path.read_text()
     if text.count(mutant.old) != 1:
@@ -414,6 +417,9 @@ class Result:
 
 
 class Runner:
+    """Runs pytest and ``nn-parity check`` on copies of ``workdir/base`` with ``python``, up to
+    ``jobs`` mutants at a time, each run limited to ``timeout`` seconds; logs in ``workdir/logs``."""
+
     def __init__(self, python: Path, workdir: Path, jobs: int, timeout: float, keep: bool,
                  jax_cache: Path | None = None):
         self.python, self.workdir, self.jobs, self.timeout, self.keep = python, workdir, jobs, timeout, keep
