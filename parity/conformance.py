@@ -592,6 +592,9 @@ def run_conformance(backend: Backend, against: Backend | None = None, *, quick: 
     from .training_checks import training_method_checks
 
     sections.append(("training methods", lambda: training_method_checks(runner)))
+    from .contract_checks import contract_checks
+
+    sections.append(("shared conventions", lambda: contract_checks(runner)))
     for name, section in sections:
         if progress is not None:
             progress(name)
