@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml constraints.txt examples/nn_parity_autograd/pyproject.t
 	touch $(STAMP)
 
 test: $(STAMP)
-	$(PY) -m pytest -n $(PYTEST_WORKERS) -q
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal -q
 
 report: $(STAMP)
 	$(PY) -m reports report

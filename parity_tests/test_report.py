@@ -279,7 +279,7 @@ def test_refuses_to_replace_a_folder_that_is_not_a_report(tmp_path, capsys):
     assert (tmp_path / "precious.txt").read_text() == "keep me"
 
 
-def test_data_npz(tmp_path):
+def test_data_npz(tmp_path, no_timing):
     rng = np.random.RandomState(0)
     X = rng.randn(3, 60)
     labels = (X[0] + 0.5 * X[1] > 0).astype(int)
