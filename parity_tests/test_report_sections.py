@@ -183,3 +183,19 @@ def test_timing_repeats_fewer_only_for_a_step_near_a_second():
     assert all(build.MIN_REPEATS <= n <= 20 for n in full.values())
     # A quick report (3 repeats) is never cut further.
     assert {build.timing_repeats(w, "float64", limits, 3) for w in standard_workloads(True)} == {3}
+
+
+def test_busy_flags_a_framework_floor_far_behind_the_fastest():
+    # The same products: jax 2 ms, torch 2.5 ms (quiet), numpy 16 ms (its BLAS threads waiting on
+    # a busy core), autograd 0.9 ms slower than jax but 4.5x on a tiny floor (fixed costs).
+    rows = []
+    for backend, floor in (("jax", 2e-3), ("torch", 2.5e-3), ("numpy", 16e-3)):
+        rows += [_row(backend=backend, phase="floor", median_s=floor, iqr_s=0.0, limit_s=1e-3),
+                 _row(backend=backend, phase="step", median_s=floor * 1.2, iqr_s=0.0, limit_s=1e-3)]
+    rows += [_row(workload="tiny", backend="jax", phase="floor", median_s=2e-4, iqr_s=0.0),
+             _row(workload="tiny", backend="autograd", phase="floor", median_s=9e-4, iqr_s=0.0)]
+    flagged = build.flag_busy(pd.DataFrame(rows)).set_index(["workload", "backend", "phase"])["busy_flag"]
+    assert flagged[("L-layer", "numpy", "floor")] == "floor 8x the fastest framework's (2 ms)"
+    assert flagged[("L-layer", "numpy", "step")] == "floor 8x the fastest framework's (2 ms)"
+    assert not flagged[("L-layer", "torch", "floor")] and not flagged[("L-layer", "jax", "step")]
+    assert not flagged[("tiny", "autograd", "floor")]

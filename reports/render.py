@@ -190,12 +190,14 @@ def _n_flagged(timing: pd.DataFrame) -> int:
 
 
 def _busy_sentence(timing: pd.DataFrame) -> str:
-    from .build import BUSY_MARGIN_S, BUSY_RATIO, BUSY_SPREAD
+    from .build import BUSY_FLOOR_MARGIN_S, BUSY_FLOOR_RATIO, BUSY_MARGIN_S, BUSY_RATIO, BUSY_SPREAD
 
-    thresholds = (f"a row is flagged when its spread iqr/median exceeds {BUSY_SPREAD:g} (over 3 or more repeats), or "
+    thresholds = (f"a row is flagged when its spread iqr/median exceeds {BUSY_SPREAD:g} (over 3 or more repeats); "
                   f"when it takes longer than {BUSY_RATIO:g}x the machine's limit plus {BUSY_MARGIN_S * 1e3:g} ms, "
-                  "far more than any framework's own per-call cost on these sizes (rows timed through the public "
-                  "train, conversions included, are judged by their spread only)")
+                  "far more than any framework's own per-call cost on these sizes; or when a framework's floor "
+                  f"(the same products in every framework) takes more than {BUSY_FLOOR_RATIO:g}x, and "
+                  f"{BUSY_FLOOR_MARGIN_S * 1e3:g} ms more than, the fastest framework's (its step is flagged with "
+                  "it). Rows timed through the public train, conversions included, are judged by their spread only")
     flagged = timing[timing["busy_flag"].fillna("").astype(bool)] if "busy_flag" in timing else timing.iloc[:0]
     if flagged.empty:
         return f"No timing row looks disturbed ({thresholds})."
