@@ -135,8 +135,11 @@ def _report(args) -> int:
         print(f"nothing to compare: no backend besides the reference could run; report written to "
               f"{result.out / 'report.md'}")
         return 1
+    for name, reason in result.unavailable.items():
+        print(f"not installed or not usable: {name}: {reason}")
     verdict = (f"{result.parity_rows} parity comparisons ({result.compared} of another backend against the "
-               f"reference), {result.parity_failures} outside tolerance")
+               f"reference), {result.parity_failures} outside tolerance; {result.conventions_failures} "
+               f"trajectories configured to the course off its float64 bound")
     print(f"{verdict}; report written to {result.out / 'report.md'} ({result.seconds:.0f} s)")
     return 0 if result.passed else 1
 
