@@ -392,21 +392,26 @@ class _Runner:
             if reason:
                 self.add("bad-input", name, argument, "float64", "cpu", "skipped", detail=reason)
                 continue
-            try:
-                result = call(self.backend)
-            except (ValueError, TypeError) as exc:
-                ok = argument in str(exc)
-                self.add("bad-input", name, argument, "float64", "cpu", "passed" if ok else "failed",
-                         detail="" if ok else f"refused with {type(exc).__name__}, but the message does not "
-                                              f"name {argument!r}: {exc}")
-            except Exception as exc:  # noqa: BLE001
-                self.add("bad-input", name, argument, "float64", "cpu", "failed",
-                         detail=f"raised {type(exc).__name__}: {exc}; the contract asks for a ValueError or "
-                                f"TypeError naming {argument!r}, before any arithmetic")
-            else:
-                self.add("bad-input", name, argument, "float64", "cpu", "failed",
-                         detail=f"accepted it and returned {_short(result)}; the contract asks for a ValueError "
-                                f"or TypeError naming {argument!r}")
+            self.refusal(name, argument, call)
+
+    def refusal(self, name: str, argument: str, call: Callable) -> None:
+        """One bad-input row: ``call(backend)`` must raise a ValueError or TypeError whose
+        message names ``argument``; anything else fails, saying what happened instead."""
+        try:
+            result = call(self.backend)
+        except (ValueError, TypeError) as exc:
+            ok = argument in str(exc)
+            self.add("bad-input", name, argument, "float64", "cpu", "passed" if ok else "failed",
+                     detail="" if ok else f"refused with {type(exc).__name__}, but the message does not "
+                                          f"name {argument!r}: {exc}")
+        except Exception as exc:  # noqa: BLE001
+            self.add("bad-input", name, argument, "float64", "cpu", "failed",
+                     detail=f"raised {type(exc).__name__}: {exc}; the contract asks for a ValueError or "
+                            f"TypeError naming {argument!r}, before any arithmetic")
+        else:
+            self.add("bad-input", name, argument, "float64", "cpu", "failed",
+                     detail=f"accepted it and returned {_short(result)}; the contract asks for a ValueError "
+                            f"or TypeError naming {argument!r}")
 
     # the caller's arrays and the dtype ---------------------------------------------------
     def arrays_and_dtypes(self) -> None:
