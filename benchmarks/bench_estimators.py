@@ -201,7 +201,8 @@ def threshold_table(busy: bool, seconds_per_case: float = 1.0) -> str:
     from threadpoolctl import threadpool_limits
 
     from parity.estimators import SMALL_PROBLEM_FLOPS
-    from reference_numpy import ModelSpec, deep, init_params, optim
+    from nn_contract import ModelSpec, init_params, optim
+    from reference_numpy import deep
 
     rng = np.random.default_rng(0)
     rows = []

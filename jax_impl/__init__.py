@@ -2,7 +2,7 @@
 ``jax.value_and_grad`` and compiled by ``jax.jit``.
 
     import numpy as np
-    from reference_numpy import ModelSpec, init_params
+    from nn_contract import ModelSpec, init_params
     from jax_impl import deep
 
     spec = ModelSpec((4, 5, 1), hidden_activation="relu", output="sigmoid")

@@ -1,4 +1,4 @@
-"""The JAX package as a backend of nn-parity (the protocol of ``reference_numpy.protocol``).
+"""The JAX package as a backend of nn-parity (the protocol of ``nn_contract.protocol``).
 
 Timing's native step is the module-level jitted ``deep.train_step`` / ``logistic.train_step``
 on device arrays, params pytree in and out, synchronised with ``jax.block_until_ready`` (JAX
@@ -15,8 +15,8 @@ import time
 
 import numpy as np
 
-from reference_numpy.protocol import NativeStep
-from reference_numpy.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
+from nn_contract.protocol import NativeStep
+from nn_contract.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
 
 __all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment", "conventions", "train_with_framework_defaults",
            "matmul_seconds", "copy_seconds"]

@@ -15,7 +15,7 @@ import contextlib
 import jax
 import numpy as np
 
-from reference_numpy.checks import check_device_name
+from nn_contract.checks import check_device_name
 
 __all__ = [
     "resolve_device",

@@ -18,7 +18,7 @@ Course 2's methods: ``train`` runs an optax transformation configured to the cou
 formulas (``optim``), inside the jitted step, so one compiled epoch serves every learning
 rate, λ, decay and keep_prob of a configuration (spec, optimizer, batch size, whether L2 and
 dropout are on). Dropout multiplies the hidden activations by the masks the reference draws
-(``reference_numpy.dropout``), passed in as data, so that every backend drops the same units.
+(``nn_contract.dropout``), passed in as data, so that every backend drops the same units.
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from reference_numpy.batches import batch_bounds, epoch_permutations
-from reference_numpy.dropout import check_masks, dropout_masks
-from reference_numpy.checks import check_argument_kinds, check_deep_inputs, check_deep_predict_inputs, check_train_args
-from reference_numpy.labels import labels_from_proba
-from reference_numpy.optim import GD, check_training_methods
-from reference_numpy.spec import ModelSpec
+from nn_contract.batches import batch_bounds, epoch_permutations
+from nn_contract.dropout import check_masks, dropout_masks
+from nn_contract.checks import check_argument_kinds, check_deep_inputs, check_deep_predict_inputs, check_train_args
+from nn_contract.labels import labels_from_proba
+from nn_contract.optim import GD, check_training_methods
+from nn_contract.spec import ModelSpec
 
 from .activations import ACTIVATIONS
 from .convert import grads_to_numpy, params_to_device, params_to_numpy, precision, resolve_device, to_device, to_numpy
@@ -264,7 +264,7 @@ def _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, se
         else:
             # One transfer of all the epochs' orders, as separate rows: a (num_epochs, m)
             # argument would recompile the epoch for every num_epochs.
-            orders = to_device(list(epoch_permutations(m, num_epochs, seed)), device)
+            orders = to_device(list(epoch_permutations(m, seed=seed, num_epochs=num_epochs)), device)
             bounds = batch_bounds(m, batch_size)
             with hyperparameter_precision():
                 for order in orders:
@@ -283,9 +283,9 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
 
     X: (n_x, m), Y: (n[L], m). Epoch e takes the examples in the order
     ``RandomState(seed + e).permutation(m)`` (a full batch keeps the given order); the last,
-    smaller batch of an epoch is kept. The options are the reference's (``reference_numpy.deep.
-    train``): ``optimizer`` (``reference_numpy.optim``), ``lambd``, ``keep_prob`` (masks from
-    ``reference_numpy.dropout.dropout_masks``), ``decay_rate``/``time_interval``; JAX runs
+    smaller batch of an epoch is kept. The options are the contract's (CONTRACT.md,
+    "Training methods"): ``optimizer`` (``nn_contract.optim``), ``lambd``, ``keep_prob`` (masks from
+    ``nn_contract.dropout.dropout_masks``), ``decay_rate``/``time_interval``; JAX runs
     them with optax as ``optim`` maps them. Returns (params, costs): new arrays, and one cost
     per update step, that step's forward-pass cost (with the L2 term) before its update.
 

@@ -20,9 +20,9 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from reference_numpy.checks import check_logistic_inputs, check_logistic_predict_inputs, check_train_args
-from reference_numpy.labels import labels_from_proba
-from reference_numpy.optim import GD, check_training_methods
+from nn_contract.checks import check_logistic_inputs, check_logistic_predict_inputs, check_train_args
+from nn_contract.labels import labels_from_proba
+from nn_contract.optim import GD, check_training_methods
 
 from .activations import sigmoid
 from .convert import params_to_device, precision, resolve_device, to_device, to_numpy
@@ -99,7 +99,7 @@ def _fit_step(params, opt_state, X, Y, learning_rate, lambd, optimizer, l2: bool
 
 def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int = 2000,
           device: str = "cpu", *, optimizer=GD(), lambd: float = 0.0):
-    """Batch training (the notes' ``optimize``) by ``optimizer`` (``reference_numpy.optim``)
+    """Batch training (the notes' ``optimize``) by ``optimizer`` (``nn_contract.optim``)
     on optax (``optim.course_transform``), L2 of strength ``lambd`` on w only: one cost per
     iteration (with the L2 term), recorded before that iteration's update. Returns (new
     params, costs)."""

@@ -1,6 +1,6 @@
 """Course 2's optimizers in JAX: optax transformations configured to the course's formulas.
 
-The optimizer descriptions are the contract's (``reference_numpy.optim``: ``GD()``,
+The optimizer descriptions are the contract's (``nn_contract.optim``: ``GD()``,
 ``Momentum(β)``, ``RMSprop(β, ε)``, ``Adam(β1, β2, ε)``); the arithmetic is optax's own. Where
 optax's convention differs from the course, the mapping is made here, once (each one is
 tested in ``parity_tests/test_training_methods.py``):
@@ -29,8 +29,8 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from reference_numpy.checks import check_deep_inputs, check_train_args
-from reference_numpy.optim import Adam, GD, Momentum, RMSprop, check_training_methods
+from nn_contract.checks import check_deep_inputs, check_train_args
+from nn_contract.optim import Adam, GD, Momentum, RMSprop, check_training_methods
 
 __all__ = [
     "FRAMEWORK_DEFAULTS",
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 # optax's formulas as a user calls it with the course's hyperparameters (t and s from optax's
-# state); the course's are reference_numpy.optim.FRAMEWORK_DEFAULTS.
+# state); the course's are nn_contract.optim.COURSE_FORMULAS.
 FRAMEWORK_DEFAULTS: dict[str, str] = {
     "GD": "optax.sgd(α): W -= α dW",
     "Momentum": "optax.sgd(α, momentum=β): t = β t + dW (t from 0); W -= α t",
@@ -117,7 +117,7 @@ def _optimizer_transform(optimizer, learning_rate, *, course: bool) -> optax.Gra
     if isinstance(optimizer, Adam):
         # optax.adam with eps_root = 0 is the course's formula, t counted by optax's state.
         return optax.adam(learning_rate, b1=optimizer.beta1, b2=optimizer.beta2, eps=optimizer.epsilon)
-    raise TypeError(f"optimizer must be one of reference_numpy.optim's GD, Momentum, RMSprop, Adam; got {optimizer!r}")
+    raise TypeError(f"optimizer must be one of nn_contract.optim's GD, Momentum, RMSprop, Adam; got {optimizer!r}")
 
 
 def course_transform(optimizer, learning_rate, weight_decay=None, mask=None) -> optax.GradientTransformation:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from reference_numpy import ACTIVATION_NAMES, ModelSpec, init_logistic_params, init_params
+from nn_contract import ACTIVATION_NAMES, ModelSpec, init_logistic_params, init_params
 
 __all__ = ["Case", "make_data", "builtin_cases", "training_cases"]
 

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from reference_numpy import ACTIVATION_NAMES, ModelSpec, init_params
+from nn_contract import ACTIVATION_NAMES, ModelSpec, init_params
 
 from .cases import Case, builtin_cases, training_cases
 from .compare import case_features as _features

@@ -2,7 +2,7 @@
 the dropout draw, the labels at a tie, the caller's biases, L2 in logistic regression, and
 refusals of the course-2 options.
 
-A defect in code the backends share with the reference (``reference_numpy.batches``,
+A defect in code the backends share with the reference (``nn_contract.batches``,
 ``dropout``, ``labels``, ``checks``) makes them agree with it, so parity cannot see it.
 These checks hold a backend to the contract as CONTRACT.md writes it, computed here from
 first principles (the documented draws, ``against``'s ``cost_and_grads`` and a plain
@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from reference_numpy import ModelSpec
+from nn_contract import ModelSpec
 
 from .cases import Case, training_cases
 from .tolerance import dict_relative_error, relative_error, tolerance
@@ -180,7 +180,7 @@ def _bad_options(runner):
     spec = ModelSpec((3, 4, 1), hidden_activation="tanh")
     rng = np.random.RandomState(0)
     X, Y = rng.randn(3, 5), (rng.rand(1, 5) > 0.5).astype(float)
-    from reference_numpy import init_params
+    from nn_contract import init_params
 
     params = init_params(spec, 0, "xavier")
     inf_X = X.copy()

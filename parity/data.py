@@ -50,7 +50,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from reference_numpy.checks import check_X, check_Y
+from nn_contract.checks import check_X, check_Y
 
 __all__ = [
     "BUILTIN_DATASETS",

@@ -7,7 +7,7 @@
 The estimators are thin: they turn scikit-learn's layout (``X`` of shape
 ``(n_samples, n_features)``, one row per example, any label values) into the contract's
 (``X`` of shape ``(n_x, m)``, one column per example, 0/1 or one-hot ``Y``), build the
-``ModelSpec``, draw the initial parameters with ``reference_numpy.init_params`` and call the
+``ModelSpec``, draw the initial parameters with ``nn_contract.init_params`` and call the
 chosen backend's ``deep.train`` / ``deep.predict_proba`` through ``parity.BACKENDS``, with
 the contract's training options (CONTRACT.md, "Training methods"). So the same
 ``random_state`` gives the same fitted ``params_`` on every backend, within the tolerance of
@@ -47,7 +47,7 @@ What differs from MLP, and why
 ``init="auto"``
     ``"he"`` (randn * sqrt(2/n[l-1])) for ``relu``/``leaky_relu`` hidden layers, ``"xavier"``
     (randn * sqrt(1/n[l-1])) for the others: the notes' scales, drawn by
-    ``reference_numpy.init_params`` (MLP draws Glorot-uniform weights and biases).
+    ``nn_contract.init_params`` (MLP draws Glorot-uniform weights and biases).
 ``batch_size``
     Mini-batches follow the contract, not MLP's generator: epoch e takes the examples in the
     order ``np.random.RandomState(seed + e).permutation(n_samples)``, the last, smaller batch
@@ -102,8 +102,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from reference_numpy import ACTIVATION_NAMES, INIT_METHODS, ModelSpec, init_params, optim
-from reference_numpy.labels import labels_from_proba
+from nn_contract import ACTIVATION_NAMES, INIT_METHODS, ModelSpec, init_params, optim
+from nn_contract.labels import labels_from_proba
 
 from .registry import BACKENDS
 
@@ -162,7 +162,7 @@ _ESTIMATOR_PARAMS_DOC = """
     momentum : float in [0, 1), default=0.9
         The β of ``solver="momentum"``.
     init : {"auto", "he", "xavier", "random", "zeros"}, default="auto"
-        The ``reference_numpy.init_params`` method; ``"auto"`` is ``"he"`` for ``relu`` and
+        The ``nn_contract.init_params`` method; ``"auto"`` is ``"he"`` for ``relu`` and
         ``leaky_relu``, ``"xavier"`` otherwise.
     random_state : int, RandomState instance or None, default=None
         An int is the seed of the initial parameters and of the batch order; ``None`` or a
@@ -177,7 +177,7 @@ _ATTRIBUTES_DOC = """
     params_ : dict of str to ndarray
         The fitted parameters in the contract's layout: ``"W{l}"`` of shape
         ``(n[l], n[l-1])`` and ``"b{l}"`` of shape ``(n[l], 1)`` for l = 1..L, in ``dtype``.
-    spec_ : reference_numpy.ModelSpec
+    spec_ : nn_contract.ModelSpec
         The network trained: ``layer_dims = (n_features_in_, *hidden_layer_sizes, n[L])``.
     loss_curve_ : list of float
         One cost per update step, that step's forward-pass cost (L2 term included) before

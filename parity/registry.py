@@ -1,7 +1,7 @@
 """The backend registry: every implementation, found one way, spoken to through the protocol.
 
 A backend is an importable package with ``logistic`` and/or ``deep`` modules honouring the
-contract's public API (CONTRACT.md); ``reference_numpy.protocol`` lists what it may declare
+contract's public API (CONTRACT.md); ``nn_contract.protocol`` lists what it may declare
 in an optional ``backend`` module. Backends are found, in this order:
 
 1. the built-ins (``numpy``, ``torch``, ``jax``), which the distribution also declares as
@@ -95,7 +95,7 @@ class Backend:
 
     @cached_property
     def declaration(self) -> ModuleType | None:
-        """The package's ``backend`` module (``reference_numpy.protocol``), or None."""
+        """The package's ``backend`` module (``nn_contract.protocol``), or None."""
         if self._import[0] is None:
             return None
         try:
@@ -218,9 +218,9 @@ class Backend:
     # ------------------------------------------------------------------ capabilities
 
     def capabilities(self) -> dict[str, tuple[str, ...] | None]:
-        """What the backend declares, key by key (``reference_numpy.protocol.CAPABILITY_KEYS``);
+        """What the backend declares, key by key (``nn_contract.protocol.CAPABILITY_KEYS``);
         None for a key it leaves to probing."""
-        from reference_numpy.protocol import CAPABILITY_KEYS
+        from nn_contract.protocol import CAPABILITY_KEYS
 
         declared = self._declared("CAPABILITIES", {}) or {}
         return {key: (tuple(declared[key]) if key in declared else None) for key in CAPABILITY_KEYS}
@@ -236,7 +236,7 @@ class Backend:
     # ------------------------------------------------------------------ timing hooks
 
     def prepare(self, model: str, params, X, Y, spec=None, *, device: str = "cpu", learning_rate: float = 1e-4):
-        """The native step for timing (``reference_numpy.protocol.NativeStep``), or None where
+        """The native step for timing (``nn_contract.protocol.NativeStep``), or None where
         the backend declares none (then timing goes through its public ``train``)."""
         prepare = self._declared("prepare")
         if not callable(prepare):

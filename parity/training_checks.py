@@ -4,8 +4,8 @@ learning-rate decay. A backend that does not take an option is skipped with the 
 
 from __future__ import annotations
 
-from reference_numpy import optim
-from reference_numpy.dropout import dropout_masks
+from nn_contract import optim
+from nn_contract.dropout import dropout_masks
 
 from .cases import Case
 from .tolerance import relative_error, tolerance

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from parity import BACKENDS
-from reference_numpy import ModelSpec, init_logistic_params, init_params
+from nn_contract import ModelSpec, init_logistic_params, init_params
 
 BUILTIN = ("numpy", "torch", "jax")
 SPEC = ModelSpec((3, 4, 1))
@@ -102,7 +102,7 @@ def test_the_right_order_still_runs(backend_name):
 def test_building_blocks_name_arguments_in_the_notes_order(backend):
     # The notes call L_model_forward(X, parameters); the building block is model_forward(params, X, spec).
     from parity import BACKENDS
-    from reference_numpy import ModelSpec, init_params
+    from nn_contract import ModelSpec, init_params
 
     spec = ModelSpec((3, 2, 1))
     params, X = init_params(spec, 0), np.zeros((3, 4))

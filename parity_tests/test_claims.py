@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from parity import make_data, relative_error, tolerance
-from reference_numpy import ModelSpec, init_logistic_params, init_params
+from nn_contract import ModelSpec, init_logistic_params, init_params
 
 from .conftest import backend_names, backend_params
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from parity import GRAD_SCALE_FLOOR, dict_relative_error, relative_error, tolerance
-from reference_numpy import ModelSpec, init_logistic_params, init_params
+from nn_contract import ModelSpec, init_logistic_params, init_params
 
 
 def test_spec_resolves_defaults_and_normalises():

@@ -22,7 +22,8 @@ import numpy as np
 import pytest
 
 from parity import GRAD_SCALE_FLOOR, dict_relative_error, relative_error, tolerance
-from reference_numpy import ModelSpec, course, deep, init_logistic_params, init_params, logistic
+from nn_contract import ModelSpec, init_logistic_params, init_params
+from reference_numpy import course, deep, logistic
 
 TOL = tolerance("float64")
 

@@ -19,7 +19,7 @@ from parity.data import (
     make_targets,
     max_inferred_classes,
 )
-from reference_numpy.checks import check_Y
+from nn_contract.checks import check_Y
 
 
 def _notes_load_planar_dataset():

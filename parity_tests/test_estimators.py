@@ -23,7 +23,8 @@ from threadpoolctl import threadpool_info
 from parity import BACKENDS, relative_error, tolerance
 from parity import estimators
 from parity.estimators import NeuralNetClassifier, NeuralNetRegressor, stopping_epoch
-from reference_numpy import deep, init_params, optim
+from nn_contract import init_params
+from reference_numpy import deep, optim
 
 from .conftest import DTYPES, backend_names, framework_names
 

@@ -20,8 +20,8 @@ import pytest
 
 from parity import BACKENDS, Backend, make_data
 from parity.tolerance import GRAD_SCALE_FLOOR, dict_relative_error, relative_error, tolerance
-from reference_numpy import ModelSpec, init_params
-from reference_numpy.protocol import CAPABILITY_KEYS, NativeStep
+from nn_contract import ModelSpec, init_params
+from nn_contract.protocol import CAPABILITY_KEYS, NativeStep
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "nn_parity_autograd"
 PACKAGE = "nn_parity_autograd"

@@ -122,7 +122,7 @@ def test_time_workload_refuses_mismatched_limits():
 
 
 def test_jax_step_compiled_once_across_train_calls():
-    from reference_numpy import ModelSpec, init_params
+    from nn_contract import ModelSpec, init_params
     from jax_impl import deep, logistic
 
     spec = ModelSpec((5, 3, 1))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from parity import BACKENDS, Case
-from reference_numpy import ModelSpec
+from nn_contract import ModelSpec
 
 from .conftest import DTYPES, backend_params
 

@@ -20,7 +20,7 @@ import pytest
 from parity import BACKENDS, Backend, Case, compare_case, compare_training, training_cases
 from parity.conformance import run_conformance, summarise
 from parity.tolerance import dict_relative_error, relative_error, tolerance
-from reference_numpy import ModelSpec
+from nn_contract import ModelSpec
 
 from .conftest import backend_params, require
 
@@ -54,7 +54,7 @@ def test_sigmoid_predict_is_0_at_exactly_one_half(backend):
 
 @pytest.mark.parametrize("backend", backend_params())
 def test_softmax_predict_takes_the_first_class_on_a_tie(backend):
-    """Labels are one-hot at the arg-max, the first class on ties (reference_numpy.labels).
+    """Labels are one-hot at the arg-max, the first class on ties (nn_contract.labels).
     Equal logits tie all three classes; b = (0, 1, 1) ties the last two. Kills
     labels-softmax-ties-to-last."""
     require(backend, model="deep", function="predict", output="softmax")

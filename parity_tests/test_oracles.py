@@ -19,7 +19,7 @@ from sklearn.metrics import log_loss, mean_absolute_error, mean_squared_error
 
 from parity import Case, tolerance
 from parity.data import load_dataset
-from reference_numpy import init_logistic_params
+from nn_contract import init_logistic_params
 
 from .conftest import backend_params, framework_params
 from .test_finite_differences import SMOOTH_CASES, assert_close_to_fd, numerical_gradient

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from parity import BACKENDS, Case, builtin_cases, compare_case, tolerance
-from reference_numpy import ACTIVATION_NAMES
+from nn_contract import ACTIVATION_NAMES
 
 from .conftest import DTYPES, cuda_params, framework_params
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parity import BACKENDS, Case, compare_case
-from reference_numpy import ACTIVATION_NAMES
+from nn_contract import ACTIVATION_NAMES
 
 from .conftest import DTYPES
 

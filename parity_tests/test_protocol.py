@@ -15,7 +15,7 @@ import pytest
 
 from parity import BACKENDS, BackendError, Backend, register_backend
 from parity.conformance import gradient_check, run_conformance, summarise
-from reference_numpy import ModelSpec, init_params
+from nn_contract import ModelSpec, init_params
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = Path(__file__).resolve().parent / "broken_backends"

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from parity import BACKENDS
-from reference_numpy import ModelSpec, init_logistic_params, init_params
+from nn_contract import ModelSpec, init_logistic_params, init_params
 
 from .conftest import backend_params
 

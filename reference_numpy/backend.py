@@ -1,4 +1,4 @@
-"""The reference as a backend of nn-parity (the protocol of ``reference_numpy.protocol``).
+"""The reference as a backend of nn-parity (the protocol of ``nn_contract.protocol``).
 
 NumPy by hand, on the CPU only. Timing's native step is ``deep.train_step`` /
 ``logistic.train_step``, the step ``train`` repeats; the framework floor is the same matrix
@@ -11,8 +11,11 @@ import time
 
 import numpy as np
 
-from .protocol import NativeStep
-from .spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
+from nn_contract.optim import COURSE_FORMULAS
+from nn_contract.protocol import NativeStep
+from nn_contract.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
+
+from . import deep, logistic
 
 __all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment", "conventions",
            "matmul_seconds", "copy_seconds", "step_products"]
@@ -78,14 +81,12 @@ def prepare(model: str, params: dict, X: np.ndarray, Y: np.ndarray, spec=None, *
     if device != "cpu":
         raise ValueError(f"the numpy backend runs on the CPU only, not on {device!r}")
     if model == "logistic":
-        from . import logistic as mod
-
+        mod = logistic
         state = {"params": {"w": params["w"], "b": X.dtype.type(params["b"])}}
         args: tuple = ()
         dims = (X.shape[0], 1)
     else:
-        from . import deep as mod
-
+        mod = deep
         state = {"params": dict(params)}
         args = (spec,)
         dims = spec.layer_dims
@@ -136,6 +137,4 @@ def environment() -> dict:
 
 def conventions() -> dict[str, str]:
     """Each optimizer name (and "L2") -> the formula this backend uses by default: the course's."""
-    from .optim import FRAMEWORK_DEFAULTS
-
-    return dict(FRAMEWORK_DEFAULTS)
+    return dict(COURSE_FORMULAS)

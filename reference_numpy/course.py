@@ -41,14 +41,14 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from . import deep, logistic
+from . import deep, logistic  # modules of the same package: course sits above them
 from .activations import DERIVATIVES
 from .activations import relu as _relu
 from .activations import sigmoid as _sigmoid
-from .checks import check_count, check_deep_params, check_learning_rate, check_X, check_Y
-from .init import init_logistic_params, init_params
-from .labels import labels_from_proba
-from .spec import ACTIVATION_NAMES, ModelSpec
+from nn_contract.checks import check_count, check_deep_params, check_learning_rate, check_X, check_Y
+from nn_contract.init import init_logistic_params, init_params
+from nn_contract.labels import labels_from_proba
+from nn_contract.spec import ACTIVATION_NAMES, ModelSpec
 
 __all__ = [
     "sigmoid",

@@ -20,13 +20,13 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import ACTIVATIONS, DERIVATIVES
-from .batches import batch_bounds, epoch_permutation
-from .checks import check_argument_kinds, check_deep_inputs, check_deep_predict_inputs, check_train_args
-from .dropout import check_masks, dropout_masks
-from .labels import labels_from_proba
+from nn_contract.batches import batch_bounds, epoch_permutation
+from nn_contract.checks import check_argument_kinds, check_deep_inputs, check_deep_predict_inputs, check_train_args
+from nn_contract.dropout import check_masks, dropout_masks
+from nn_contract.labels import labels_from_proba
 from .losses import compute_cost, output_delta
 from .optim import GD, check_training_methods, init_state, l2_cost, schedule_lr_decay, update_parameters_with
-from .spec import ModelSpec
+from nn_contract.spec import ModelSpec
 
 __all__ = [
     "linear_forward",
@@ -197,7 +197,7 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
     """Full batch (``batch_size=None``), mini-batch, or stochastic (1) training by ``optimizer``.
 
     X: (n_x, m), Y: (n[L], m). Epoch e (from 0) takes the examples in the order
-    ``epoch_permutation(m, seed, e)`` (a full batch keeps the given order); the last, smaller
+    ``epoch_permutation(m, seed=seed, epoch=e)`` (a full batch keeps the given order); the last, smaller
     batch of an epoch is kept. Options (``optim``, ``dropout``): ``optimizer`` GD(),
     Momentum(β), RMSprop(β, ε) or Adam(β1, β2, ε); ``lambd`` the L2 strength (m the step's
     examples); ``keep_prob`` inverted dropout on the hidden layers, masks from
@@ -220,7 +220,7 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
     costs: list[float] = []
     for epoch in range(num_epochs):
         lr = schedule_lr_decay(learning_rate, epoch, methods.decay_rate, methods.time_interval)
-        order = None if batch_size == m else epoch_permutation(m, seed, epoch)
+        order = None if batch_size == m else epoch_permutation(m, seed=seed, epoch=epoch)
         for start, stop in bounds:
             if order is None:
                 X_t, Y_t = X, Y

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import sigmoid
-from .checks import check_logistic_inputs, check_logistic_predict_inputs, check_train_args
-from .labels import labels_from_proba
+from nn_contract.checks import check_logistic_inputs, check_logistic_predict_inputs, check_train_args
+from nn_contract.labels import labels_from_proba
 from .losses import compute_cost
 from .optim import GD, check_training_methods, init_state, l2_cost, update_parameters_with
 

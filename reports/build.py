@@ -93,7 +93,7 @@ class DataCase:
         return self.X.astype(dtype), self.Y.astype(dtype)
 
     def params(self, dtype="float64"):
-        from reference_numpy import init_params
+        from nn_contract import init_params
 
         return init_params(self.spec, self.seed, self.init, dtype=dtype)
 
@@ -117,7 +117,7 @@ def resolve_dataset(data: str | os.PathLike | None, *, task: str | None = None,
     """The report's data (``--data``; default the notes' flower) and the deep model fitted
     to it. Raises ``ReportError`` with the loader's message for bad data."""
     from parity.data import load_dataset
-    from reference_numpy import ModelSpec
+    from nn_contract import ModelSpec
 
     try:
         ds = load_dataset("flower" if data is None else (str(data) if isinstance(data, Path) else data),
@@ -176,7 +176,7 @@ def training_methods(steps: int, per_epoch: int, learning_rate: float) -> list[d
     the run ends at about α0 / 4. Adam starts at 0.01 (it moves each weight by about α per
     step, whatever the gradient's size); GD and momentum at the data's rate.
     """
-    from reference_numpy import optim
+    from nn_contract import optim
 
     epochs = max(1, math.ceil(steps / per_epoch))
     decay = {"decay_rate": 1.0, "time_interval": max(1, epochs // 4)}
@@ -200,7 +200,7 @@ def _training(data: _Data, steps: int, pairs, dtypes, bar) -> tuple[pd.DataFrame
     dtype, from the same start; each curve against the reference's for the same method and
     dtype. Returns (the rows of ``training.csv``, the skips ``{backend, device, method, reason}``)."""
     from parity import reference_backend
-    from reference_numpy import init_params
+    from nn_contract import init_params
 
     m = data.X.shape[1]
     batch_size = None if m <= 2048 else 256

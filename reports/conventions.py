@@ -64,7 +64,7 @@ def convention_cases() -> tuple[ConventionCase, ...]:
     """The five cases: each optimizer with the contract's default hyperparameters, and L2 with
     plain gradient descent. α: 0.3 for the gradient steps, 0.01 for the normalised ones
     (RMSprop and Adam move each weight by about α per step, whatever the gradient's size)."""
-    from reference_numpy import optim
+    from nn_contract import optim
 
     return (
         ConventionCase("GD", optim.GD(), 0.3),
@@ -119,7 +119,7 @@ def run_conventions(epochs: int, progress=None, only=None,
     if not isinstance(device, str):
         raise TypeError(f"device must be a device name (str), got {device!r}")
     from parity import BACKENDS, GRAD_SCALE_FLOOR, dict_relative_error, load_dataset, reference_backend, tolerance
-    from reference_numpy import ModelSpec, init_params
+    from nn_contract import ModelSpec, init_params
 
     flower = load_dataset("flower")
     X, Y = flower.X.astype(np.float64), flower.Y.astype(np.float64)

@@ -14,7 +14,7 @@ What is timed (on data already on the device, so no conversion is counted):
   arrays of the same shapes: what the step cannot go below in that framework;
   ``ratio_to_floor`` = step / floor says what the implementation spends beyond them.
 
-All of it reaches the backend through its protocol (``reference_numpy.protocol``:
+All of it reaches the backend through its protocol (``nn_contract.protocol``:
 ``prepare`` returns the ``NativeStep``); a backend that declares no native step is timed
 through its public ``train``, conversions included, and its rows say so (``timed_through``).
 
@@ -39,9 +39,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reference_numpy import init_params
-from reference_numpy.protocol import NativeStep
-from reference_numpy.spec import ModelSpec
+from nn_contract import init_params
+from nn_contract.protocol import NativeStep
+from nn_contract.spec import ModelSpec
 
 from .flops import count_bytes, count_flops
 from .limits import MachineLimits, limit_seconds, measure_limits, ratio_to_limit

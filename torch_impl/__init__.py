@@ -1,6 +1,6 @@
 """nn-parity in PyTorch: the notes' models as ``nn.Module`` classes, gradients by autograd.
 
-    from reference_numpy import ModelSpec, init_params
+    from nn_contract import ModelSpec, init_params
     from torch_impl import deep
 
     spec = ModelSpec((12288, 20, 7, 5, 1), hidden_activation="relu")

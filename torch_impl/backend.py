@@ -1,4 +1,4 @@
-"""The PyTorch package as a backend of nn-parity (the protocol of ``reference_numpy.protocol``).
+"""The PyTorch package as a backend of nn-parity (the protocol of ``nn_contract.protocol``).
 
 Timing's native step is ``deep.train_step`` / ``logistic.train_step`` on the module and
 device tensors (examples as rows), synchronised with ``torch.cuda.synchronize`` on a GPU;
@@ -14,8 +14,8 @@ import time
 import numpy as np
 import torch
 
-from reference_numpy.protocol import NativeStep
-from reference_numpy.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
+from nn_contract.protocol import NativeStep
+from nn_contract.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
 
 from .convert import precision, resolve_device, to_tensor, torch_dtype
 

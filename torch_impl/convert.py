@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import torch
 
-from reference_numpy.checks import check_device_name
+from nn_contract.checks import check_device_name
 
 __all__ = [
     "resolve_device",

@@ -9,7 +9,7 @@ and convert once, through ``convert``.
 Course 2's methods: ``train`` steps a ``torch.optim`` optimizer configured to the course's
 formulas (``optim``: the mappings, L2 as weight decay on the weights' group, the decay as a
 ``LambdaLR``); dropout multiplies the hidden activations by the masks the reference draws
-(``reference_numpy.dropout``), not by ``nn.Dropout``'s own, so that every backend drops the
+(``nn_contract.dropout``), not by ``nn.Dropout``'s own, so that every backend drops the
 same units.
 """
 
@@ -21,9 +21,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from reference_numpy.batches import batch_bounds, epoch_permutations
-from reference_numpy.dropout import check_masks, dropout_masks
-from reference_numpy.checks import (
+from nn_contract.batches import batch_bounds, epoch_permutations
+from nn_contract.dropout import check_masks, dropout_masks
+from nn_contract.checks import (
     check_deep_inputs,
     check_deep_params,
     check_deep_predict_inputs,
@@ -31,9 +31,9 @@ from reference_numpy.checks import (
     check_spec,
     check_train_args,
 )
-from reference_numpy.labels import labels_from_proba
-from reference_numpy.optim import GD, check_training_methods
-from reference_numpy.spec import ModelSpec
+from nn_contract.labels import labels_from_proba
+from nn_contract.optim import GD, check_training_methods
+from nn_contract.spec import ModelSpec
 
 from .activations import ACTIVATIONS
 from .convert import grads_to_numpy, params_to_numpy, params_to_tensors, precision, resolve_device, to_float, to_float_list, to_numpy, to_tensor, torch_dtype
@@ -221,7 +221,7 @@ def _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, se
         # (dropout's masks go once per epoch).
         A0, Y = to_tensor(X.T, device), to_tensor(Y, device)
         full = batch_size == m
-        orders = None if full else to_tensor(epoch_permutations(m, num_epochs, seed), device)
+        orders = None if full else to_tensor(epoch_permutations(m, seed=seed, num_epochs=num_epochs), device)
         bounds = batch_bounds(m, batch_size)
         masks = dropout_masks(spec, methods.keep_prob, m, num_epochs, batch_size, seed, X.dtype) if methods.dropout else None
         costs = []
@@ -250,9 +250,9 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
 
     X: (n_x, m), Y: (n[L], m). Epoch e takes the examples in the order
     ``RandomState(seed + e).permutation(m)`` (a full batch keeps the given order); the last,
-    smaller batch of an epoch is kept. The options are the reference's (``reference_numpy.deep.
-    train``): ``optimizer`` (``reference_numpy.optim``), ``lambd``, ``keep_prob`` (masks from
-    ``reference_numpy.dropout.dropout_masks``), ``decay_rate``/``time_interval``; torch runs
+    smaller batch of an epoch is kept. The options are the contract's (CONTRACT.md,
+    "Training methods"): ``optimizer`` (``nn_contract.optim``), ``lambd``, ``keep_prob`` (masks from
+    ``nn_contract.dropout.dropout_masks``), ``decay_rate``/``time_interval``; torch runs
     them with ``torch.optim`` as ``optim`` maps them. Returns (params, costs): new arrays,
     and one cost per update step, that step's forward-pass cost (with the L2 term) before
     its update.

@@ -12,15 +12,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from reference_numpy.checks import (
+from nn_contract.checks import (
     check_dtype,
     check_logistic_inputs,
     check_logistic_params,
     check_logistic_predict_inputs,
     check_train_args,
 )
-from reference_numpy.labels import labels_from_proba
-from reference_numpy.optim import GD, check_training_methods
+from nn_contract.labels import labels_from_proba
+from nn_contract.optim import GD, check_training_methods
 
 from .activations import sigmoid
 from .convert import precision, resolve_device, to_float, to_float_list, to_numpy, to_tensor, torch_dtype
@@ -110,7 +110,7 @@ def cost_and_grads(params: dict, X, Y, device: str = "cpu", *, lambd: float = 0.
 
 def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int = 2000, device: str = "cpu", *,
           optimizer=GD(), lambd: float = 0.0):
-    """Batch training (the notes' ``optimize``) by ``optimizer`` (``reference_numpy.optim``)
+    """Batch training (the notes' ``optimize``) by ``optimizer`` (``nn_contract.optim``)
     on ``torch.optim`` (``optim.course_optimizer``), L2 of strength ``lambd`` on w only: one
     cost per iteration (with the L2 term), recorded before that iteration's update.
     Returns (new params, costs)."""

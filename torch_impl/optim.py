@@ -1,6 +1,6 @@
 """Course 2's optimizers in PyTorch: ``torch.optim`` configured to the course's formulas.
 
-The optimizer descriptions are the contract's (``reference_numpy.optim``: ``GD()``,
+The optimizer descriptions are the contract's (``nn_contract.optim``: ``GD()``,
 ``Momentum(β)``, ``RMSprop(β, ε)``, ``Adam(β1, β2, ε)``); the arithmetic is torch's own. Where
 torch's convention differs from the course, the mapping is made here, once (each one is
 tested in ``parity_tests/test_training_methods.py``):
@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import torch
 
-from reference_numpy.checks import check_deep_inputs, check_train_args
-from reference_numpy.optim import Adam, GD, Momentum, RMSprop, check_training_methods
+from nn_contract.checks import check_deep_inputs, check_train_args
+from nn_contract.optim import Adam, GD, Momentum, RMSprop, check_training_methods
 
 __all__ = [
     "FRAMEWORK_DEFAULTS",
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 # torch's formulas as a user calls them with the course's hyperparameters (step t, buf and s
-# from torch's state); the course's are reference_numpy.optim.FRAMEWORK_DEFAULTS.
+# from torch's state); the course's are nn_contract.optim.COURSE_FORMULAS.
 FRAMEWORK_DEFAULTS: dict[str, str] = {
     "GD": "torch.optim.SGD(lr=α): W -= α dW",
     "Momentum": "torch.optim.SGD(lr=α, momentum=β): buf = β buf + dW (buf = dW at step 1); W -= α buf",
@@ -67,7 +67,7 @@ def _torch_optimizer(optimizer, groups: list[dict], learning_rate: float, *, cou
         # torch's Adam (weight_decay as L2 on the gradient, not AdamW) is the course's formula.
         return torch.optim.Adam(groups, lr=learning_rate, betas=(optimizer.beta1, optimizer.beta2),
                                 eps=optimizer.epsilon)
-    raise TypeError(f"optimizer must be one of reference_numpy.optim's GD, Momentum, RMSprop, Adam; got {optimizer!r}")
+    raise TypeError(f"optimizer must be one of nn_contract.optim's GD, Momentum, RMSprop, Adam; got {optimizer!r}")
 
 
 def course_optimizer(optimizer, weights, biases, learning_rate: float) -> torch.optim.Optimizer:

@@ -1,7 +1,7 @@
 """nn-parity in HIPS autograd: the notes' models as functions of NumPy arrays, gradients by
 ``autograd.value_and_grad``. A third-party backend, written against the public contract only.
 
-    from reference_numpy import ModelSpec, init_params
+    from nn_contract import ModelSpec, init_params
     from nn_parity_autograd import deep
 
     spec = ModelSpec((12288, 20, 7, 5, 1), hidden_activation="relu")

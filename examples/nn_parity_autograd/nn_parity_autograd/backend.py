@@ -1,6 +1,6 @@
 """This package as a backend of nn-parity: what it needs, supports, and how timing runs it.
 
-The protocol is ``reference_numpy.protocol``'s. Importing this module needs neither autograd
+The protocol is ``nn_contract.protocol``'s. Importing this module needs neither autograd
 nor nn-parity: the harness reads ``REQUIRES`` and ``CAPABILITIES`` first, and only ``prepare``
 and the public functions load the rest.
 
@@ -41,7 +41,7 @@ def devices() -> dict[str, str | None]:
 
 def check_device(device) -> str:
     """``"cpu"``; any other name is refused, by the contract's validator or as not here."""
-    from reference_numpy.checks import check_device_name
+    from nn_contract.checks import check_device_name
 
     name = check_device_name(device)
     reason = devices()[name]
@@ -90,9 +90,9 @@ def prepare(model: str, params: dict, X, Y, spec=None, *, device: str = "cpu", l
     """The native step on X: (n_x, m), Y: (n_y, m): ``train_step``, as ``train`` repeats it.
 
     forward(): the cost; step(): forward, backward by autograd, update, on this closure's own
-    params (the caller's are never written). Returns ``reference_numpy.protocol.NativeStep``.
+    params (the caller's are never written). Returns ``nn_contract.protocol.NativeStep``.
     """
-    from reference_numpy.protocol import NativeStep
+    from nn_contract.protocol import NativeStep
 
     check_device(device)
     if model == "logistic":

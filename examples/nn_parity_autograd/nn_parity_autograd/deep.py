@@ -12,8 +12,8 @@ there are no caches and no ``*_backward`` functions:
     train_step                 one gradient-descent step
 
 params is the dict ``{"W1": (n[1], n[0]), "b1": (n[1], 1), ..., "WL", "bL"}``. Input is
-checked by the contract's own validators (``reference_numpy.checks``), mini-batches come from
-``reference_numpy.batches``: the same refusals and the same batches as the built-in backends.
+checked by the contract's own validators (``nn_contract.checks``), mini-batches come from
+``nn_contract.batches``: the same refusals and the same batches as the built-in backends.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from __future__ import annotations
 import numpy as np
 from autograd import value_and_grad
 
-from reference_numpy.batches import batch_bounds, epoch_permutations
-from reference_numpy.checks import check_deep_inputs, check_deep_predict_inputs, check_train_args
-from reference_numpy.labels import labels_from_proba
-from reference_numpy.spec import ModelSpec
+from nn_contract.batches import batch_bounds, epoch_permutations
+from nn_contract.checks import check_deep_inputs, check_deep_predict_inputs, check_train_args
+from nn_contract.labels import labels_from_proba
+from nn_contract.spec import ModelSpec
 
 from .activations import ACTIVATIONS
 from .backend import check_device
@@ -104,7 +104,7 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
           batch_size: int | None = None, seed: int = 0, device: str = "cpu"):
     """Gradient descent: full batch (``batch_size=None``), mini-batch, or stochastic (1).
 
-    X: (n_x, m), Y: (n[L], m). Mini-batches follow ``epoch_permutations(m, num_epochs, seed)``;
+    X: (n_x, m), Y: (n[L], m). Mini-batches follow ``epoch_permutations(m, seed=seed, num_epochs=num_epochs)``;
     the last, smaller batch of an epoch is kept. Returns (params, costs): new arrays, and one
     cost per update step, that step's forward-pass cost before its update.
     """
@@ -121,7 +121,7 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
             costs.append(cost)
         return params, costs
     bounds = batch_bounds(m, batch_size)
-    for order in epoch_permutations(m, num_epochs, seed):
+    for order in epoch_permutations(m, seed=seed, num_epochs=num_epochs):
         for start, stop in bounds:
             idx = order[start:stop]
             params, cost = train_step(params, X[:, idx], Y[:, idx], spec, learning_rate)

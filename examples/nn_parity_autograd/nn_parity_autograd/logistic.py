@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 from autograd import value_and_grad
 
-from reference_numpy.checks import check_logistic_inputs, check_logistic_predict_inputs, check_train_args
-from reference_numpy.labels import labels_from_proba
+from nn_contract.checks import check_logistic_inputs, check_logistic_predict_inputs, check_train_args
+from nn_contract.labels import labels_from_proba
 
 from .activations import sigmoid
 from .backend import check_device

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from reference_numpy import logistic as _ref
-from reference_numpy.checks import check_logistic_inputs, check_logistic_predict_inputs
-from reference_numpy.labels import labels_from_proba
+from nn_contract.checks import check_logistic_inputs, check_logistic_predict_inputs
+from nn_contract.labels import labels_from_proba
 
 __all__ = ["cost_and_grads", "train", "predict_proba", "predict"]
 

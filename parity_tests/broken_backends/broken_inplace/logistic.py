@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reference_numpy import logistic as _ref
-from reference_numpy.checks import check_logistic_inputs, check_train_args
+from nn_contract.checks import check_logistic_inputs, check_train_args
 from reference_numpy.logistic import cost_and_grads, predict, predict_proba
 
 __all__ = ["cost_and_grads", "train", "predict_proba", "predict"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from reference_numpy import deep as _ref
-from reference_numpy.batches import batch_bounds, epoch_permutations
-from reference_numpy.checks import check_deep_inputs, check_train_args
+from nn_contract.batches import batch_bounds, epoch_permutations
+from nn_contract.checks import check_deep_inputs, check_train_args
 from reference_numpy.deep import model_forward, predict, predict_proba
 from reference_numpy.losses import compute_cost
 
@@ -46,7 +46,7 @@ def train(params, X, Y, spec, learning_rate=0.0075, num_epochs=2500, batch_size=
     params, X, Y = check_deep_inputs(params, X, Y, spec)
     learning_rate, num_epochs, batch_size, seed = check_train_args(learning_rate, num_epochs, batch_size, seed, X)
     m = X.shape[1]
-    orders = [np.arange(m)] * num_epochs if batch_size == m else epoch_permutations(m, num_epochs, seed)
+    orders = [np.arange(m)] * num_epochs if batch_size == m else epoch_permutations(m, seed=seed, num_epochs=num_epochs)
     costs = []
     for order in orders:
         for start, stop in batch_bounds(m, batch_size):

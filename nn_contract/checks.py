@@ -12,6 +12,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from .spec import ModelSpec
+
 __all__ = [
     "SUPPORTED_DTYPES",
     "DEVICE_NAMES",
@@ -230,8 +232,6 @@ def check_train_args(learning_rate, num_steps, batch_size, seed, X: np.ndarray, 
 
 def check_spec(spec, order: str = ""):
     """A ``ModelSpec``, else a TypeError ending with ``order`` (the caller's signature)."""
-    from .spec import ModelSpec  # spec.py imports nothing from here; keep it that way
-
     if not isinstance(spec, ModelSpec):
         hint = " (build one with ModelSpec(layer_dims))" if isinstance(spec, (tuple, list)) else ""
         raise TypeError(f"spec must be a ModelSpec, got {type(spec).__name__}{hint}{order}")
@@ -308,8 +308,6 @@ def check_argument_kinds(order: str, **arguments) -> None:
     dict, ``X`` an array (not a dict, a spec or None), ``spec`` a ModelSpec; else a TypeError
     that names the argument and ``order``, the function's signature. It converts nothing, so
     it is safe inside a jitted function, where X is a tracer."""
-    from .spec import ModelSpec
-
     for name, value in arguments.items():
         if name == "params" and not isinstance(value, dict):
             raise TypeError(f"params must be a dict of arrays {{'W1': ..., 'b1': ..., ...}}, got "

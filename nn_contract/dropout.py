@@ -62,7 +62,7 @@ def check_masks(masks, spec, m: int, keep_prob: tuple[float, ...], dtype) -> dic
     if masks is None:
         if uses_dropout(keep_prob):
             raise ValueError("masks are required when keep_prob < 1: pass the 0/1 masks "
-                             "{'D1': (n[1], m), ...} from reference_numpy.dropout.dropout_masks")
+                             "{'D1': (n[1], m), ...} from nn_contract.dropout.dropout_masks")
         return None
     if not isinstance(masks, dict):
         raise TypeError(f"masks must be a dict {{'D1': (n[1], m), ...}} of 0/1 arrays, got {type(masks).__name__}")

@@ -22,17 +22,17 @@ def check_epoch_seeds(seed: int, num_epochs: int) -> None:
         )
 
 
-def epoch_permutation(m: int, seed: int, epoch: int) -> np.ndarray:
+def epoch_permutation(m: int, *, seed: int, epoch: int) -> np.ndarray:
     """(m,) int64: the order of the examples in epoch ``epoch`` (from 0),
     ``np.random.RandomState(seed + epoch).permutation(m)``."""
     return np.random.RandomState(seed + epoch).permutation(m).astype(np.int64)
 
 
-def epoch_permutations(m: int, num_epochs: int, seed: int) -> np.ndarray:
-    """(num_epochs, m) int64: row e is ``epoch_permutation(m, seed, e)``, the order of the
+def epoch_permutations(m: int, *, seed: int, num_epochs: int) -> np.ndarray:
+    """(num_epochs, m) int64: row e is ``epoch_permutation(m, seed=seed, epoch=e)``, the order of the
     examples in epoch e. ``train`` draws them only for mini-batches: a full batch is used in
     its given order, as in the notes."""
-    return np.stack([epoch_permutation(m, seed, e) for e in range(num_epochs)])
+    return np.stack([epoch_permutation(m, seed=seed, epoch=e) for e in range(num_epochs)])
 
 
 def batch_bounds(m: int, batch_size: int) -> list[tuple[int, int]]:
