@@ -9,8 +9,9 @@ folder, with the folder first on ``sys.path`` (copies of the course's helpers th
 as they are), under a memory limit (``RLIMIT_AS``, 2 GiB by default), a file-size limit and a
 cap on what it prints; the file's time limit (60 s by default) covers its import and every
 call together. A hang, a crash (a signal, ``os._exit``), ``sys.exit``, an exception or an
-output flood is a ``Verdict`` with the status, a message and, where it raised, the student's
-cell and line; on a timeout the whole process group is killed. The copy is removed on close.
+output flood is a ``Verdict`` with the status, a message and the student's cell and line where
+it raised (for a hang, where it was running: the process dumps its stack on SIGUSR1 before the
+whole process group is killed). The copy is removed on close.
 Values cross as JSON and ``.npz`` files (``codec``), never as pickles.
 
 This is fault isolation, not a security boundary: the student's code runs as the checker's user.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -150,7 +152,7 @@ class Sandbox:
         Path(module_path).write_text(self.loaded.source, encoding="utf-8")
         job = {"module_path": module_path, "workdir": workdir, "output_path": os.path.join(iodir, "output.txt"),
                "course_package": self.course, "memory_bytes": self.memory_bytes, "file_bytes": self.file_bytes,
-               "output_chars": self.output_chars,
+               "output_chars": self.output_chars, "stack_path": os.path.join(iodir, "stack.txt"),
                "imported": {r.top: str(r.origin) for r in reversed(self.loaded.imports)}}
         job_path = os.path.join(iodir, "job.json")
         Path(job_path).write_text(json.dumps(job), encoding="utf-8")
@@ -277,8 +279,10 @@ class Sandbox:
             left = self._deadline - time.monotonic()
             ready = select.select([fd], [], [], max(left, 0))[0] if left > 0 else []
             if not ready:
+                line = self._hung_at()
                 self._kill()
-                return self._die("timeout", f"no answer within the time limit of {self.timeout:g} s while {doing}")
+                return self._die("timeout", f"no answer within the time limit of {self.timeout:g} s while {doing}",
+                                 line)
             chunk = os.read(fd, 65536)
             if not chunk:
                 return self._die("crashed", self._death(doing))
@@ -311,8 +315,31 @@ class Sandbox:
         text = Path(path).read_text(errors="replace").strip() if os.path.exists(path) else ""
         return text[-500:]
 
-    def _die(self, status: str, message: str) -> dict:
-        self._dead = Verdict(status, message)
+    def _hung_at(self) -> int | None:
+        """The generated module's line the process is running, from the stack it dumps on SIGUSR1
+        (innermost first), or None where it does not answer within a moment."""
+        path = os.path.join(self._tmp, "io", "stack.txt")
+        pattern = re.compile(r'File "' + re.escape(os.path.join(self._tmp, "io", "student_notebook.py"))
+                             + r'", line (\d+)')
+        try:
+            os.kill(self._proc.pid, signal.SIGUSR1)
+        except ProcessLookupError:
+            return None
+        end = time.monotonic() + 0.5
+        while time.monotonic() < end:
+            text = Path(path).read_text(errors="replace") if os.path.exists(path) else ""
+            if "File " in text:
+                time.sleep(0.02)  # the dump is written frame by frame
+                found = pattern.search(Path(path).read_text(errors="replace"))
+                return int(found.group(1)) if found else None
+            time.sleep(0.02)
+        return None
+
+    def _die(self, status: str, message: str, line: int | None = None) -> dict:
+        origin = self.loaded.origin(line) if line is not None and self.loaded is not None else None
+        self._dead = Verdict(status, message,
+                             origin.cell if origin else None, origin.line if origin else None,
+                             file_line=origin.file_line if origin else None)
         return {"status": "_dead"}
 
     def _kill(self) -> None:

@@ -27,6 +27,7 @@ import io
 import json
 import os
 import resource
+import signal
 import sys
 import time
 import traceback
@@ -206,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     _limit(job.get("memory_bytes"), job.get("file_bytes"))
     requests, answers = _channels(job["output_path"])
     faulthandler.enable()  # a segfault's trace lands in the output file
+    # On a timeout the checker asks for the stack before it kills: where the student's code hung.
+    stack = open(job["stack_path"], "w", encoding="utf-8")  # noqa: SIM115  (open for the process's life)
+    faulthandler.register(signal.SIGUSR1, file=stack, all_threads=False)
     state = {"written": 0, "cap": job.get("output_chars", 1_000_000), "flooded": False}
     out = os.fdopen(os.dup(1), "w", encoding="utf-8", errors="replace")
     sys.stdout = sys.stderr = _CappedWriter(out, state)
