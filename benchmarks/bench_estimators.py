@@ -19,7 +19,7 @@ Each backend is warmed up (import, JAX's compilation) by one fit first, not time
 
 ``--threshold``: the median time of a NumPy update step (MLP's network ``n_x -> h -> 1``,
 Adam) with one BLAS thread and with two, over problem sizes, to place
-``parity.estimators.SMALL_PROBLEM_FLOPS``; with ``--busy`` as well, under one busy core.
+``parity.estimators.threads.SMALL_PROBLEM_FLOPS``; with ``--busy`` as well, under one busy core.
 
 Not a test: nothing is asserted. The machine's load is printed with every table, since it
 moves every figure.
@@ -37,6 +37,11 @@ import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from nn_contract import ModelSpec, init_params, optim  # noqa: E402  (after the path above)
+from parity.estimators import NeuralNetClassifier, NeuralNetRegressor  # noqa: E402
+from parity.estimators import threads as thread_rule  # noqa: E402
+from reference_numpy import deep  # noqa: E402
 
 BUSY_SECONDS_MAX = 900  # the spinning child stops by itself after this, whatever happens here
 SPIN = "import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end:\n    pass\n"
@@ -99,8 +104,6 @@ def score_table(backends, folds: int) -> str:
     from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
     from sklearn.neural_network import MLPClassifier, MLPRegressor
 
-    from parity.estimators import NeuralNetClassifier, NeuralNetRegressor
-
     rows = []
     for name, load, kind in datasets():
         X, y = load(return_X_y=True)
@@ -145,11 +148,8 @@ def busy_table(backends, repeats: int, busy: bool, limit: bool) -> str:
     from sklearn.neural_network import MLPClassifier
     from sklearn.preprocessing import StandardScaler
 
-    from parity import estimators
-    from parity.estimators import NeuralNetClassifier
-
     if not limit:
-        estimators.SMALL_PROBLEM_FLOPS = 0  # every problem counts as large: the pools as they are
+        thread_rule.SMALL_PROBLEM_FLOPS = 0  # every problem counts as large: the pools as they are
     X, y = load_breast_cancer(return_X_y=True)
     X = StandardScaler().fit_transform(X)
     makers = {"MLPClassifier": lambda: MLPClassifier(random_state=0)}
@@ -200,10 +200,6 @@ def threshold_table(busy: bool, seconds_per_case: float = 1.0) -> str:
     import pandas as pd
     from threadpoolctl import threadpool_limits
 
-    from parity.estimators import SMALL_PROBLEM_FLOPS
-    from nn_contract import ModelSpec, init_params, optim
-    from reference_numpy import deep
-
     rng = np.random.default_rng(0)
     rows = []
     with busy_core(busy):
@@ -226,13 +222,13 @@ def threshold_table(busy: bool, seconds_per_case: float = 1.0) -> str:
             rows.append({"n_x -> h -> 1, batch": f"{n_x} -> {h} -> 1, {batch}", "flops/step": flops,
                          "1 thread ms": best[1] * 1e3, "2 threads ms": best[2] * 1e3,
                          "2/1": best[2] / best[1],
-                         "rule": "1 thread" if flops < SMALL_PROBLEM_FLOPS else "pools as they are"})
+                         "rule": "1 thread" if flops < thread_rule.SMALL_PROBLEM_FLOPS else "pools as they are"})
             print(f"  {rows[-1]['n_x -> h -> 1, batch']}: done", file=sys.stderr, flush=True)
         load_during = load_line()
     table = pd.DataFrame(rows)
     return "\n".join([
         f"NumPy Adam step (best of 2 runs each), {'one core kept busy' if busy else 'no extra load'}; "
-        f"{load_during}; SMALL_PROBLEM_FLOPS = {SMALL_PROBLEM_FLOPS:.0e}.",
+        f"{load_during}; SMALL_PROBLEM_FLOPS = {thread_rule.SMALL_PROBLEM_FLOPS:.0e}.",
         table.to_markdown(index=False, floatfmt=".3g"),
     ])
 

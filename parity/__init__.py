@@ -4,10 +4,10 @@
     parity_table(builtin_cases())        # one row per case x backend x device x dtype
 """
 
+import importlib
+
 from .cases import Case, builtin_cases, make_data, training_cases
-from .estimators import NeuralNetClassifier, NeuralNetRegressor
 from .data import BUILTIN_DATASETS, Dataset, load_dataset
-from .compare import compare_case, compare_training, parity_table
 from .registry import (
     BACKENDS,
     MODELS,
@@ -48,3 +48,25 @@ __all__ = [
     "tolerance",
     "training_cases",
 ]
+
+# Loaded on first use: every pytest session with the nn-parity plugin imports this package, and
+# the estimators would bring scikit-learn (about 2 s), the comparison pandas.
+_LAZY = {
+    "NeuralNetClassifier": "estimators",
+    "NeuralNetRegressor": "estimators",
+    "compare_case": "compare",
+    "compare_training": "compare",
+    "parity_table": "compare",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value  # later look-ups skip this hook
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
