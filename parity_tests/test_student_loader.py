@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 
 from parity.students import load_cells, load_file
 from parity.students.helpers import HelperFinder, Stub, StubModule, StubUsed
-from parity.students.sandbox import course_package
+from parity.students.sandbox import copy_filter, course_package
 from reference_numpy import course_modules
 from reference_numpy.course_modules import dnn_app_utils_v3, dnn_utils, gc_utils, init_utils, opt_utils, reg_utils
 from reference_numpy.course_modules import planar_utils
@@ -126,6 +127,27 @@ def test_decorators_future_imports_and_cell_magics():
     assert loaded.dropped_magics == 1 + 1 + 1  # %%bash (its cell whole), %%capture, %time
     assert loaded.origin(loaded.source.splitlines().index("@functools.lru_cache") + 1).line == 4
     assert loaded.num_cells == 5
+
+
+def test_help_lines_are_magics_and_do_not_cost_the_cell():
+    loaded = load_cells([("def f(x):\n    return x\n\nnp.dot?\n??f\n", None)])
+    assert loaded.functions == ("f",) and loaded.parse_errors == ()
+    assert loaded.dropped_magics == 2
+
+
+def test_the_folder_copy_skips_notebooks_caches_and_large_files(tmp_path):
+    src = tmp_path / "student"
+    (src / "datasets").mkdir(parents=True)
+    (src / "datasets" / "train_catvnoncat.h5").write_bytes(b"x" * 100)
+    (src / "datasets" / "huge.h5").write_bytes(b"x" * 1001)
+    (src / "other.ipynb").write_text("{}")
+    (src / "__pycache__").mkdir()
+    (src / "dnn_utils.py").write_text("ORIGIN = 1\n")
+    not_copied: list[str] = []
+    shutil.copytree(src, tmp_path / "copy", ignore=copy_filter(1000, not_copied))
+    copied = sorted(str(p.relative_to(tmp_path / "copy")) for p in (tmp_path / "copy").rglob("*"))
+    assert copied == ["datasets", "datasets/train_catvnoncat.h5", "dnn_utils.py"]
+    assert not_copied == ["huge.h5"]
 
 
 def test_bad_paths_are_refused_with_the_argument_named(tmp_path):

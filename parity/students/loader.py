@@ -5,7 +5,7 @@ Nothing here runs the student's code: cells are read with ``nbformat`` and parse
 Kept, top-level only: imports, function and class definitions, and constant assignments
 (``NAME = <literal>`` or an expression of literals and of constants kept before it, as
 ``layers_dims = [n_x, 7, 1]``). Dropped and counted: IPython magics (``%...``), shell lines
-(``!...``), cell magics (a ``%%time`` or ``%%capture`` cell keeps its body as Python, any other
+(``!...``), help lines (``np.dot?``), cell magics (a ``%%time`` or ``%%capture`` cell keeps its body as Python, any other
 ``%%`` cell is dropped whole), ``from __future__`` imports, and every other top-level statement
 (training loops, test calls, prints, ``get_ipython()`` calls of an exported ``.py``). A cell that
 does not parse once its magics are blanked is reported (cell, line, error) and skipped; the other
@@ -34,6 +34,7 @@ SUFFIXES = (".ipynb", ".py")
 # Cell magics whose body is Python that IPython runs as such.
 _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 _PY_CELL_MARKER = re.compile(r"^(# In\[[^\]]*\]:|# %%)")
+_HELP_LINE = re.compile(r"^\s*(\?{1,2}[\w.]+|[\w.]+\?{1,2})\s*$")  # IPython's np.dot? and ??np.dot
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def _blank_magics(source: str) -> tuple[str | None, int]:
         count = 1
     for i, line in enumerate(lines):
         stripped = line.lstrip()
-        if stripped.startswith(("%", "!")) and not stripped.startswith("!="):
+        if (stripped.startswith(("%", "!")) and not stripped.startswith("!=")) or _HELP_LINE.match(line):
             lines[i] = ""
             count += 1
     return "\n".join(lines), count

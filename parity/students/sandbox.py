@@ -37,7 +37,7 @@ from .codec import decode, encode, load_arrays, save_arrays
 from .loader import LoadedFile, Origin, load_file
 
 __all__ = ["Verdict", "CallResult", "Sandbox", "STATUSES", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_BYTES",
-           "course_package", "run_file"]
+           "DEFAULT_COPY_LIMIT_BYTES", "course_package", "copy_filter", "run_file"]
 
 STATUSES = ("ok", "error", "timeout", "crashed", "memory")
 DEFAULT_TIMEOUT = 60.0
@@ -45,6 +45,7 @@ DEFAULT_MEMORY_BYTES = 2 * 2**30
 DEFAULT_FILE_BYTES = 256 * 2**20
 DEFAULT_OUTPUT_CHARS = 1_000_000
 _ANSWER_LIMIT = 16 * 2**20
+DEFAULT_COPY_LIMIT_BYTES = 128 * 2**20
 _IGNORED = shutil.ignore_patterns(".git", "__pycache__", ".ipynb_checkpoints", "*.ipynb", "*.pyc")
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding ``parity``
 
@@ -111,7 +112,9 @@ class Sandbox:
     memory_bytes: int = DEFAULT_MEMORY_BYTES
     file_bytes: int = DEFAULT_FILE_BYTES
     output_chars: int = DEFAULT_OUTPUT_CHARS
+    copy_limit_bytes: int = DEFAULT_COPY_LIMIT_BYTES
     course: str | None = field(default_factory=course_package)
+    not_copied: list[str] = field(default_factory=list, init=False)
     loaded: LoadedFile | None = field(default=None, init=False)
     import_verdict: Verdict | None = field(default=None, init=False)
     import_errors: tuple[Verdict, ...] = field(default=(), init=False)
@@ -124,7 +127,7 @@ class Sandbox:
 
     def __post_init__(self):
         self.path = Path(self.path)
-        for name in ("timeout", "memory_bytes", "file_bytes", "output_chars"):
+        for name in ("timeout", "memory_bytes", "file_bytes", "output_chars", "copy_limit_bytes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
                 raise ValueError(f"{name} must be a positive number, got {value!r}")
@@ -144,7 +147,8 @@ class Sandbox:
         self._tmp = tempfile.mkdtemp(prefix="nn-parity-student-")
         workdir, iodir = os.path.join(self._tmp, "work"), os.path.join(self._tmp, "io")
         try:
-            shutil.copytree(self.path.resolve().parent, workdir, ignore=_IGNORED, symlinks=True)
+            shutil.copytree(self.path.resolve().parent, workdir, symlinks=True,
+                            ignore=copy_filter(self.copy_limit_bytes, self.not_copied))
         except shutil.Error:
             pass  # files that could not be copied (unreadable) are missing for the student's code too
         os.mkdir(iodir)
@@ -245,6 +249,8 @@ class Sandbox:
                          f"{self.loaded.dropped_magics} magic or shell line(s)")
             notes += [f"cell {e.cell}, line {e.line} does not parse ({e.message}); the cell was skipped"
                       for e in self.loaded.parse_errors]
+        notes += [f"{name}: over {self.copy_limit_bytes} bytes, not copied for the student's code"
+                  for name in self.not_copied]
         for name, (kind, detail) in sorted(self.served.items()):
             if kind == "course":
                 notes.append(f"{name}: absent, the course's math from the reference ({detail})")
@@ -378,6 +384,24 @@ class Sandbox:
         if line is not None and self.loaded is not None:
             return self.loaded.origin(line), None
         return None, None
+
+
+def copy_filter(limit_bytes: int, not_copied: list[str]):
+    """An ``ignore`` for ``shutil.copytree``: version-control and cache folders, notebooks (the
+    file itself is loaded, not copied; a folder of a class's notebooks would be copied once per
+    file), and files over ``limit_bytes``, whose names are added to ``not_copied``."""
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skipped = set(_IGNORED(folder, names))
+        for name in names:
+            full = os.path.join(folder, name)
+            if name not in skipped and not os.path.islink(full) and os.path.isfile(full) \
+                    and os.path.getsize(full) > limit_bytes:
+                skipped.add(name)
+                not_copied.append(name)
+        return skipped
+
+    return ignore
 
 
 def _unencodable(tree) -> str | None:
