@@ -6,21 +6,24 @@ validation."""
 from __future__ import annotations
 
 import functools
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_iris, make_classification, make_regression
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import cross_val_score
-from sklearn.neural_network import MLPClassifier
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
-from threadpoolctl import threadpool_info
+from threadpoolctl import threadpool_info, threadpool_limits
 
-from parity import BACKENDS, relative_error, tolerance
+from parity import BACKENDS, Backend, relative_error, tolerance
 from parity import estimators
 from parity.estimators import NeuralNetClassifier, NeuralNetRegressor, stopping_epoch
 from nn_contract import init_params
@@ -166,8 +169,6 @@ def test_alpha_is_mlps_l2_penalty(problem):
     own loss with the same alpha (times K for a K-output regressor): MLP's ``loss_`` after a
     ``partial_fit`` of one full batch is the loss before that batch's update, L2 included,
     at the coefficients set (W[l] transposed)."""
-    from sklearn.neural_network import MLPRegressor
-
     cls, data = PROBLEMS[problem]
     X, y = data()
     est = cls(hidden_layer_sizes=(5,), alpha=0.7, max_iter=3, random_state=0).fit(X, y)
@@ -362,18 +363,22 @@ def test_stopping_epoch_counts_as_mlp_does():
     assert stopping_epoch([1.0, 1.5, 1.5, 1.5], tol=0.0, n_iter_no_change=2) == 4
 
 
-@pytest.mark.parametrize(("learning_rate", "hidden"), [(0.05, 10), (0.01, 5)], ids=["stops", "runs-out"])
-def test_stopping_epoch_agrees_with_mlps_own_fits(learning_rate, hidden):
+@pytest.mark.parametrize(("learning_rate", "hidden", "stops"), [(0.05, 10, True), (0.01, 5, False)],
+                         ids=["stops", "runs-out"])
+def test_stopping_epoch_agrees_with_mlps_own_fits(learning_rate, hidden, stops):
     """MLP as the oracle: its per-epoch losses through stopping_epoch give the epoch at which
-    it stopped, or None where it ran to max_iter and warned."""
+    it stopped, or None where it ran to max_iter and warned. Each case is held to its id, so
+    both of the rule's outcomes are checked against MLP's."""
     X, y = _iris()
     mlp = MLPClassifier(hidden_layer_sizes=(hidden,), learning_rate_init=learning_rate, max_iter=300, random_state=0)
     warned = _convergence_warnings(lambda: mlp.fit(X, y))
     stop = stopping_epoch(mlp.loss_curve_, mlp.tol, mlp.n_iter_no_change)
-    if warned:
-        assert stop is None and mlp.n_iter_ == 300
+    if stops:
+        assert not warned and mlp.n_iter_ < 300
+        assert stop == mlp.n_iter_
     else:
-        assert stop == mlp.n_iter_ < 300
+        assert len(warned) == 1 and mlp.n_iter_ == 300
+        assert stop is None
 
 
 def test_fit_stops_by_the_rule_and_keeps_that_epochs_params():
@@ -415,8 +420,6 @@ SCORE_MARGIN = 0.05
 def test_default_scores_within_margin_of_mlp(load):
     """Defaults against MLPClassifier's, each behind a StandardScaler, on the same 3 folds
     (benchmarks/bench_estimators.py shows all five data sets and every backend)."""
-    from sklearn.model_selection import StratifiedKFold
-
     X, y = load(return_X_y=True)
     folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
     ours = cross_val_score(make_pipeline(StandardScaler(), NeuralNetClassifier(random_state=0)), X, y, cv=folds)
@@ -428,8 +431,6 @@ def test_default_scores_within_margin_of_mlp(load):
 # --- threads ---------------------------------------------------------------------------------------
 
 def test_small_fits_run_on_one_blas_thread_and_large_ones_keep_the_pool(monkeypatch):
-    from threadpoolctl import threadpool_limits
-
     def blas_threads():
         return max(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
 
@@ -449,7 +450,7 @@ def test_small_fits_run_on_one_blas_thread_and_large_ones_keep_the_pool(monkeypa
         clf = NeuralNetClassifier(hidden_layer_sizes=(8,), max_iter=2, random_state=0).fit(X, y)
         clf.predict(X)
         assert seen == [1, 1] and blas_threads() == 2  # limited inside, restored after
-        monkeypatch.setattr(estimators, "SMALL_PROBLEM_FLOPS", 0)  # every problem counts as large
+        monkeypatch.setattr(estimators.threads, "SMALL_PROBLEM_FLOPS", 0)  # every problem counts as large
         clf.fit(X, y).predict(X)
         assert seen[2:] == [2, 2]
 
@@ -494,8 +495,6 @@ def test_numpy_backend_refuses_cuda_by_name():
 def test_backend_without_course_2_options_is_refused_by_parameter_name(monkeypatch):
     """A backend that declares no optimizer/L2 option cannot take solver="adam" or alpha > 0,
     and says so by the parameter's name; solver="sgd", alpha=0 pass it no option at all."""
-    from parity.registry import Backend
-
     def unsupported(self, **features):
         return f"{self.name} declares no training option {features.get('training')!r}" if "training" in features else None
 
@@ -509,8 +508,33 @@ def test_backend_without_course_2_options_is_refused_by_parameter_name(monkeypat
 
 
 def test_unfitted_estimator_refuses_to_predict():
-    from sklearn.exceptions import NotFittedError
-
     X, _ = _classification(2)
     with pytest.raises(NotFittedError):
         NeuralNetClassifier().predict(X)
+
+
+# --- the package's import ---------------------------------------------------------------------
+
+def test_import_parity_leaves_sklearn_and_pandas_until_first_use():
+    """Every pytest session with the plugin imports ``parity``: the estimators (scikit-learn)
+    and the comparison (pandas) load when first used, and are then the same objects."""
+    code = (
+        "import sys, parity\n"
+        "heavy = [m for m in ('sklearn', 'pandas') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+        "import parity.estimators, parity.compare\n"
+        "assert parity.NeuralNetClassifier is parity.estimators.NeuralNetClassifier\n"
+        "assert parity.NeuralNetRegressor is parity.estimators.NeuralNetRegressor\n"
+        "assert parity.parity_table is parity.compare.parity_table\n"
+        "assert set(parity.__all__) <= set(dir(parity))\n"
+        "try:\n"
+        "    parity.no_such_name\n"
+        "except AttributeError as exc:\n"
+        "    assert 'no_such_name' in str(exc)\n"
+        "else:\n"
+        "    raise AssertionError('parity.no_such_name did not raise')\n"
+        "print('ok')\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
