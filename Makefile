@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 # 2 cores on the reference machine: one pytest worker each.
 PYTEST_WORKERS ?= 2
 
-.PHONY: test report install clean
+.PHONY: test report sample install clean
 
 install: $(STAMP)
 
@@ -24,6 +24,11 @@ test: $(STAMP)
 
 report: $(STAMP)
 	$(PY) -m reports report
+
+# The sample in reports/sample/cpu (README, "The report"): a quick report on the CPU, which says so
+# in its first line; regenerate it with the code it describes.
+sample: $(STAMP)
+	$(PY) -m reports report --quick --device cpu --out reports/sample/cpu
 
 clean:
 	rm -rf $(VENV) reports/output .pytest_cache .hypothesis

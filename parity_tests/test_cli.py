@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reports.build import resolve_dataset
+from parity.data import TASKS
 from reports.cli import build_parser, main
+from reports.dataset import resolve_dataset
 
 
 def test_version(capsys):
@@ -51,3 +52,12 @@ def test_a_task_the_labels_cannot_have_is_refused_before_any_work(tmp_path, caps
     assert not out.exists()
     assert main(["report", "--data", str(path), "--label-column", "nope", "--out", str(out)]) == 2
     assert "nope" in capsys.readouterr().err
+
+
+def test_task_choices_are_the_loaders_tasks(capsys):
+    # One list of tasks (the data loader's): every one is accepted, anything else refused by argparse.
+    for task in TASKS:
+        assert build_parser().parse_args(["report", "--task", task]).task == task
+    with pytest.raises(SystemExit) as refused:
+        build_parser().parse_args(["report", "--task", "ranking"])
+    assert refused.value.code == 2 and "invalid choice: 'ranking'" in capsys.readouterr().err

@@ -6,6 +6,7 @@ success. The sections' parts on synthetic input are in test_report_sections.py."
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,8 @@ from parity import BACKENDS, Backend, tolerance
 from reports import build as build_module
 from reports import render as render_module
 from reports.cli import main
+from reports.flops import count_flops
+from reports.timing import standard_workloads
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 BACKEND_NAMES = tuple(BACKENDS)
@@ -37,6 +40,7 @@ NO_GPU = all(BACKENDS[n].device_reason("cuda") is not None for n in ("torch", "j
 # One thread: the suite's two workers share two cores (an in-process report would otherwise
 # give every framework all the cores for the rest of the worker's tests).
 QUICK = ["report", "--quick", "--no-progress", "--threads", "1"]
+BROKEN = Path(__file__).resolve().parent / "broken_backends"
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +55,7 @@ def quick_report(tmp_path_factory):
 def no_timing(monkeypatch):
     """For the tests of exit codes and of the atomic swap: the timing section (the slowest,
     and covered by the quick report above) returns no rows."""
-    monkeypatch.setattr(build_module, "_timing", lambda *args, **kwargs: (pd.DataFrame(), pd.DataFrame(), []))
+    monkeypatch.setattr(build_module, "run_timing", lambda *args, **kwargs: (pd.DataFrame(), pd.DataFrame(), []))
 
 
 def _old_report(out):
@@ -119,8 +123,14 @@ def test_timing_csv_has_every_phase_and_both_sweeps(quick_report):
     for backend in ("numpy", "torch", "jax"):  # the built-ins declare their native step and floor
         rows = timing[timing["backend"] == backend]
         assert "floor" in set(rows["phase"]) and (rows["timed_through"] == "native step").all(), backend
-    assert (timing["median_s"] > 0).all() and (timing["gflops"] > 0).all()
-    assert (timing["ratio_to_limit"] > 0).all()
+    # The derived columns are the measured ones, row by row, and the FLOPs the workload's count.
+    assert np.allclose(timing["gflops"], timing["flops"] / timing["median_s"] / 1e9)
+    assert np.allclose(timing["ratio_to_limit"], timing["median_s"] / timing["limit_s"])
+    workloads = {w.name: w for w in standard_workloads(quick=True)}
+    for row in timing.itertuples():
+        counted = "step" if row.phase == "floor" else row.phase
+        assert row.flops == count_flops(workloads[row.workload], counted), (row.workload, row.phase)
+    assert timing["error"].isna().all()  # no backend raised
     # The compute-bound workload is timed for every backend, outside the sweeps.
     bound = timing[timing["workload"] == "compute-bound"]
     assert set(bound["backend"]) == set(BACKEND_NAMES) and bound["sweep"].isna().all()
@@ -262,7 +272,7 @@ def test_failure_midway_keeps_the_previous_report(tmp_path, no_timing, monkeypat
 
     _only(monkeypatch, "numpy", "torch")
     if where == "render":  # after every CSV and PNG is written
-        monkeypatch.setattr(render_module, "render_html", boom)
+        monkeypatch.setattr(render_module, "markdown_to_html", boom)
     else:
         monkeypatch.setattr("reports.plots.plot_training", boom)
     with pytest.raises(RuntimeError, match="simulated failure"):
@@ -293,7 +303,9 @@ def test_data_npz(tmp_path, no_timing):
     training = pd.read_csv(out / "training.csv")
     assert set(training["backend"]) == set(BACKEND_NAMES)
     assert training["case"].str.startswith("mine.npz (3, 8, 4, 1)").all()
-    assert "mine.npz" in (out / "report.md").read_text()
+    text = (out / "report.md").read_text()
+    # The data and its task are two items of the header, never run together.
+    assert "\n- Data: **mine.npz**: " in text and "\n- Task: **binary** (task inferred" in text
 
 
 @pytest.mark.parametrize("data, message", [
@@ -311,14 +323,14 @@ def test_bad_data_exits_2_with_a_message(tmp_path, capsys, data, message):
 
 
 def test_parity_failure_gives_exit_code_1(tmp_path, no_timing, monkeypatch):
-    real = build_module._parity
+    real = build_module.run_parity
 
     def failing(*args, **kwargs):
         table = real(*args, **kwargs)
         table.loc[table.index[-1], "passed"] = False
         return table
 
-    monkeypatch.setattr(build_module, "_parity", failing)
+    monkeypatch.setattr(build_module, "run_parity", failing)
     _only(monkeypatch, "numpy", "torch")
     out = tmp_path / "report"
     # float64 on the CPU only, two backends: the smallest report that has parity rows.
@@ -380,3 +392,78 @@ def test_python_dash_m_reports_is_the_report_command(argv):
     done = subprocess.run([sys.executable, "-m", "reports", *argv], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "--data FILE_OR_NAME" in done.stdout
+
+
+def test_a_backend_that_raises_in_every_section_gets_failed_rows_and_the_report_completes(
+        tmp_path, no_timing, monkeypatch, capsys):
+    # torch raises on every cost_and_grads and train: parity, training and the configured
+    # conventions runs. Each becomes torch's failed rows with the message; numpy's rows, the
+    # framework-defaults runs and every file are still there; the report says FAIL; exit 1.
+    message = "simulated backend failure"
+    for method in ("cost_and_grads", "train"):
+        real = getattr(Backend, method)
+
+        def raising(self, *args, _real=real, **kwargs):
+            if self.name == "torch":
+                raise RuntimeError(message)
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(Backend, method, raising)
+    _only(monkeypatch, "numpy", "torch")
+    out = tmp_path / "report"
+    assert main([*QUICK, "--device", "cpu", "--dtype", "float64", "--out", str(out)]) == 1
+    assert f"raised: parity torch cpu float64 hidden-relu: RuntimeError: {message}" in capsys.readouterr().out
+    for name in ("parity.csv", "training.csv", "conventions.csv", "report.md", "report.html", "training_cost.png"):
+        assert (out / name).stat().st_size > 0, name
+    parity = pd.read_csv(out / "parity.csv", keep_default_na=False)
+    torch_rows = parity[parity["backend"] == "torch"]
+    assert not torch_rows.empty and not torch_rows["passed"].map(_true).any()
+    assert (torch_rows["error"] == f"RuntimeError: {message}").all()
+    assert parity.loc[parity["backend"] == "numpy", "passed"].map(_true).all()
+    training = pd.read_csv(out / "training.csv", keep_default_na=False)
+    assert set(training.loc[training["backend"] == "torch", "error"]) == {f"RuntimeError: {message}"}
+    assert set(training.loc[training["backend"] == "torch", "method"]) == METHODS
+    assert (training.loc[training["backend"] == "numpy", "error"] == "").all()
+    conventions = pd.read_csv(out / "conventions.csv", keep_default_na=False)
+    configured = conventions[(conventions["backend"] == "torch") & (conventions["way"] == "configured to match")]
+    assert not configured.empty and (configured["error"] == f"RuntimeError: {message}").all()
+    assert not configured["passed"].map(_true).any()
+    defaults = conventions[(conventions["backend"] == "torch") & (conventions["way"] == "framework defaults")]
+    assert not defaults.empty and (defaults["error"] == "").all()  # the hook itself did not raise
+    text = (out / "report.md").read_text()
+    assert "## Errors" in text and "**PASS**" not in text and "backend runs raised an exception" in text
+    assert f"training: torch cpu float64, GD: `RuntimeError: {message}`" in text
+    env = json.loads((out / "environment.json").read_text())["report"]
+    assert env["passed"] is False and {e["section"] for e in env["errors"]} == {"parity", "training", "conventions"}
+
+
+def test_a_third_party_train_that_raises_on_one_workload_fails_its_timing_row_only(tmp_path, monkeypatch, capsys):
+    # broken_train_raises has no native step, so it is timed through its train, which raises on
+    # the compute-bound softmax workload: that row fails with the message, its other workloads
+    # are timed, the rest of the report is complete, and the report exits 1.
+    monkeypatch.syspath_prepend(str(BROKEN))
+    from broken_train_raises.deep import MESSAGE
+
+    _only(monkeypatch, "numpy")
+    monkeypatch.setitem(BACKENDS, "broken_train_raises",
+                        Backend("broken_train_raises", "broken_train_raises", "command line"))
+    out = tmp_path / "report"
+    assert main([*QUICK, "--device", "cpu", "--dtype", "float64", "--out", str(out)]) == 1
+    assert f"compute-bound: RuntimeError: {MESSAGE}" in capsys.readouterr().out
+    timing = pd.read_csv(out / "timing.csv", keep_default_na=False)
+    broken = timing[timing["backend"] == "broken_train_raises"]
+    failed = broken[broken["error"] != ""]
+    assert failed[["workload", "phase", "error"]].values.tolist() == [
+        ["compute-bound", "step", f"RuntimeError: {MESSAGE}"]]
+    timed = set(broken.loc[broken["error"] == "", "workload"])
+    # Every deep workload but the softmax one (it has no logistic model: skipped, not failed).
+    assert timed == {w.name for w in standard_workloads(quick=True) if w.model == "deep"} - {"compute-bound"}
+    assert (broken.loc[broken["error"] == "", "timed_through"] == "public train").all()
+    assert set(timing.loc[timing["backend"] == "numpy", "workload"]) == {w.name for w in standard_workloads(True)}
+    parity = pd.read_csv(out / "parity.csv")
+    assert parity.loc[parity["backend"] == "broken_train_raises", "passed"].all()  # its cost_and_grads is right
+    text = (out / "report.md").read_text()
+    assert f"timing: broken_train_raises cpu float64, compute-bound: `RuntimeError: {MESSAGE}`" in text
+    assert "**FAIL**: 1 backend run raised an exception" in text
+    for name in ("step_time.png", "sweep_m.png", "sweep_width.png", "report.html"):
+        assert (out / name).stat().st_size > 0, name

@@ -1,6 +1,7 @@
 """The report's sections on small or synthetic input, without building a report: the
 conventions comparison through the protocol (and its gate), the busy-machine flags, the
-timing table's labels, plot styles for any backend's name, the sweep titles, and the
+timing table's labels, the verdict decided once in the results and read by the text, the
+Markdown-to-HTML rendering, plot styles for any backend's name, the sweep titles, and the
 contract's name in the sources."""
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import pandas as pd
 import pytest
 
 from parity import BACKENDS, Backend, tolerance
-from reports import build, plots, render
+from reports import busy, plots, prose, render, results, timing_prose, timing_section
 from reports.conventions import WAYS, conventions_summary, formula_table, run_conventions
+from reports.dataset import resolve_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,7 +73,7 @@ def test_conventions_gate_fails_a_configured_run_off_the_course(monkeypatch):
     table, _, _ = run_conventions(1, only=("Momentum",))
     verdict = table[table["way"] == "configured to match"].groupby("backend")["passed"].first()
     assert not verdict["jax"] and verdict["torch"]
-    assert build._conventions_failures(table) == 1
+    assert results.conventions_failures(table) == 1
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
@@ -106,18 +108,18 @@ def test_busy_flags_spread_and_time_over_the_limit():
         _row(phase="compile", median_s=2.0, iqr_s=0.0, repeats=1),      # one measurement, jit time
         _row(median_s=1.0, limit_s=0.1, ratio_to_limit=10.0),           # large, within 20x its limit
     ])
-    flags = build.flag_busy(timing)["busy_flag"].tolist()
+    flags = busy.flag_busy(timing)["busy_flag"].tolist()
     assert flags[0] == "" and flags[3] == "" and flags[4] == "" and flags[5] == ""
     assert flags[1].startswith("spread 0.80 > 0.5")
     assert "20x the limit + 5 ms" in flags[2]
 
 
 def test_busy_sentence_states_thresholds_and_advises_a_rerun():
-    quiet = build.flag_busy(pd.DataFrame([_row()]))
-    busy = build.flag_busy(pd.DataFrame([_row(), _row(iqr_s=9e-4, backend="torch")]))
-    said = render._busy_sentence(quiet)
+    quiet = busy.flag_busy(pd.DataFrame([_row()]))
+    busy_rows = busy.flag_busy(pd.DataFrame([_row(), _row(iqr_s=9e-4, backend="torch")]))
+    said = timing_prose.busy_sentence(quiet)
     assert said.startswith("No timing row looks disturbed") and "0.5" in said and "--threads" not in said
-    said = render._busy_sentence(busy)
+    said = timing_prose.busy_sentence(busy_rows)
     assert "**1 of 2 timing rows look disturbed**" in said and "L-layer torch cpu float64" in said
     assert "--threads 1" in said and "rerun" in said.lower()
 
@@ -126,7 +128,7 @@ def test_timing_table_labels_public_train_and_shows_the_floor():
     rows = [_row(phase=p, timed_through="public train", ratio_to_floor=np.nan) for p in ("compile", "forward", "step")]
     rows += [_row(backend="jax", phase=p) for p in ("compile", "forward", "step")]
     rows += [_row(backend="jax", phase="floor", median_s=5e-4, iqr_s=4e-4, ratio_to_floor=np.nan)]
-    table = render.timing_table(build.flag_busy(pd.DataFrame(rows))).set_index("backend")
+    table = timing_prose.timing_table(busy.flag_busy(pd.DataFrame(rows))).set_index("backend")
     assert table.loc["numpy", "timed through"] == "public train" and np.isnan(table.loc["numpy", "floor ms"])
     assert table.loc["jax", "timed through"] == "native step"
     assert table.loc["jax", "floor ms"] == pytest.approx(0.5) and table.loc["jax", "step / floor"] == 1.5
@@ -177,12 +179,12 @@ def test_timing_repeats_fewer_only_for_a_step_near_a_second():
     from reports.timing import standard_workloads
 
     limits = MachineLimits("cpu", "float64", 60e9, 16e9)
-    full = {w.name: build.timing_repeats(w, "float64", limits, 20) for w in standard_workloads(False)}
-    assert full["compute-bound"] == build.MIN_REPEATS
+    full = {w.name: timing_section.timing_repeats(w, "float64", limits, 20) for w in standard_workloads(False)}
+    assert full["compute-bound"] == timing_section.MIN_REPEATS
     assert full["L-layer"] == full["2-layer"] == full["logistic-64x64x3"] == 20
-    assert all(build.MIN_REPEATS <= n <= 20 for n in full.values())
+    assert all(timing_section.MIN_REPEATS <= n <= 20 for n in full.values())
     # A quick report (3 repeats) is never cut further.
-    assert {build.timing_repeats(w, "float64", limits, 3) for w in standard_workloads(True)} == {3}
+    assert {timing_section.timing_repeats(w, "float64", limits, 3) for w in standard_workloads(True)} == {3}
 
 
 def test_busy_flags_a_framework_floor_far_behind_the_fastest():
@@ -194,8 +196,104 @@ def test_busy_flags_a_framework_floor_far_behind_the_fastest():
                  _row(backend=backend, phase="step", median_s=floor * 1.2, iqr_s=0.0, limit_s=1e-3)]
     rows += [_row(workload="tiny", backend="jax", phase="floor", median_s=2e-4, iqr_s=0.0),
              _row(workload="tiny", backend="autograd", phase="floor", median_s=9e-4, iqr_s=0.0)]
-    flagged = build.flag_busy(pd.DataFrame(rows)).set_index(["workload", "backend", "phase"])["busy_flag"]
+    flagged = busy.flag_busy(pd.DataFrame(rows)).set_index(["workload", "backend", "phase"])["busy_flag"]
     assert flagged[("L-layer", "numpy", "floor")] == "floor 8x the fastest framework's (2 ms)"
     assert flagged[("L-layer", "numpy", "step")] == "floor 8x the fastest framework's (2 ms)"
     assert not flagged[("L-layer", "torch", "floor")] and not flagged[("L-layer", "jax", "step")]
     assert not flagged[("tiny", "autograd", "floor")]
+
+
+# --------------------------------------------------------------------------- the results, decided once
+
+
+def _parity_row(backend, passed=True, error=""):
+    return {"model": "deep", "case": "hidden-relu", "backend": backend, "device": "cpu", "dtype": "float64",
+            "cost": 0.69, "cost_rel_err": 0.0 if passed else 1e-3, "grad_rel_err": 0.0, "cost_tol": 1e-12,
+            "grad_tol": 1e-10, "passed": passed, "error": error}
+
+
+def _results(parity_rows, timing_rows=()):
+    environment = {"cpu": {"model": "test CPU", "usable_cores": 2, "logical_cores": 2}, "versions": {"numpy": "2"},
+                   "python": "3.12.0", "threads": {"threads": 1}, "gpu": {}, "commit": None}
+    vectorisation = pd.DataFrame([{"experiment": "dot", "size": "n=10", "how": "np.dot", "loop_s": 1e-3,
+                                   "vectorised_s": 1e-5, "speedup": 100.0, "claimed_speedup": 300,
+                                   "loop_repeats": 1, "vectorised_repeats": 3, "max_abs_diff": 0.0}])
+    timing = busy.flag_busy(pd.DataFrame(list(timing_rows))) if timing_rows else pd.DataFrame()
+    return results.ReportResults(
+        data=resolve_dataset(None), quick=True, devices=("cpu",), dtypes=("float64",), repeats=3,
+        parity=pd.DataFrame(parity_rows), training=pd.DataFrame(), training_skipped=[],
+        conventions=pd.DataFrame(), conventions_skipped=[], formulas={}, timing=timing,
+        limits=pd.DataFrame([{"device": "cpu", "dtype": "float64", "matmul_gflops": 50.0, "bandwidth_gb_s": 10.0,
+                              "error": ""}]),
+        workloads=[], vectorisation=vectorisation, environment=environment, not_run=[], available=["numpy", "torch"],
+        unavailable={}, reference="numpy", seconds=1.0)
+
+
+def _text(r) -> str:
+    return render.render_markdown(prose.report_blocks(r, {}))
+
+
+@pytest.mark.parametrize("parity_rows, timing_rows, passed, said", [
+    pytest.param([_parity_row("numpy"), _parity_row("torch")], [], True, "**PASS**: all 2 comparisons", id="pass"),
+    pytest.param([_parity_row("numpy"), _parity_row("torch", passed=False)], [], False, "**FAIL**: 1 of 2",
+                 id="parity-fails"),
+    pytest.param([_parity_row("numpy")], [], False, "**Nothing to compare**", id="nothing-compared"),
+    pytest.param([_parity_row("numpy"), _parity_row("torch", passed=False, error="RuntimeError: boom")], [], False,
+                 "parity: torch cpu float64, hidden-relu: `RuntimeError: boom`", id="parity-raises"),
+    pytest.param([_parity_row("numpy"), _parity_row("torch")],
+                 [_row(), _row(backend="torch", median_s=np.nan, error="ValueError: Y must have one-hot columns")],
+                 False, "timing: torch cpu float64, L-layer: `ValueError: Y must have one-hot columns`",
+                 id="timing-raises"),
+])
+def test_the_verdict_is_decided_in_the_results_and_the_text_says_it(parity_rows, timing_rows, passed, said):
+    r = _results(parity_rows, timing_rows)
+    assert r.passed is passed and r.verdict.passed is passed
+    text = _text(r)
+    assert said in text
+    assert f"Exit code: **{0 if passed else 1}**" in text  # the exit code the command returns
+    assert ("## Errors" in text) == bool(r.errors)
+
+
+def test_the_text_reads_the_verdict_and_never_recomputes_it():
+    # A verdict that disagrees with the tables (which only a second decision could notice):
+    # the text says what the verdict says.
+    r = _results([_parity_row("numpy"), _parity_row("torch")])
+    object.__setattr__(r, "verdict", results.Verdict(parity_rows=2, compared=1, parity_failures=2,
+                                                     conventions_failures=3, errors=0))
+    text = _text(r)
+    assert "**FAIL**: 2 of 2 comparisons" in text and "**FAIL**: 3 framework trajectories" in text
+    assert "**PASS**" not in text and "Exit code: **1** (2 parity comparisons failed; 3 configured" in text
+
+
+def test_errors_of_every_section_are_collected_with_what_raised():
+    tables = {
+        "parity": pd.DataFrame([_parity_row("torch", passed=False, error="E1"), _parity_row("jax")]),
+        "training": pd.DataFrame([{"method": "Adam", "backend": "jax", "device": "cpu", "dtype": "float32",
+                                   "error": "E2"}]),
+        "timing": pd.DataFrame([{"workload": "compute-bound", "backend": "x", "device": "cpu", "dtype": "float64",
+                                 "error": np.nan}]),
+    }
+    errors = results.collect_errors(**tables)
+    assert [(e["section"], e["backend"], e["what"], e["error"]) for e in errors] == [
+        ("parity", "torch", "hidden-relu", "E1"), ("training", "jax", "Adam", "E2")]
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def test_markdown_becomes_one_html_page_with_tables_and_embedded_figures(tmp_path):
+    (tmp_path / "fig.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    blocks = [("h", 1, "Title <one>"), ("p", "**bold**, `code` and a < b"), ("list", ["first", "second **two**"]),
+              ("table", pd.DataFrame({"name": ["a|b", "<c>"], "value": [1.234567, np.nan]})),
+              ("img", "fig.png", "A caption")]
+    markdown = render.render_markdown(blocks)
+    assert "| a\\|b " in markdown and "![A caption](fig.png)" in markdown
+    page = render.markdown_to_html(markdown, tmp_path, "the title")
+    assert page.startswith("<!DOCTYPE html>") and "<title>the title</title>" in page
+    assert "<h1>Title &lt;one&gt;</h1>" in page
+    assert "<strong>bold</strong>, <code>code</code> and a &lt; b" in page
+    assert "<li>second <strong>two</strong></li>" in page
+    assert "<td>a|b</td>" in page and "<td>&lt;c&gt;</td>" in page and "<td>1.23</td>" in page
+    assert "<figure><img alt=\"A caption\" src=\"data:image/png;base64," in page
+    assert "<figcaption>A caption</figcaption></figure>" in page and ".png" not in page
+    assert render.render_html(blocks, tmp_path, "the title") == page  # one Markdown, one page

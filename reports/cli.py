@@ -18,16 +18,22 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
-import os
 import sys
 from pathlib import Path
+
+from parity import BackendError, available_backends, register_backend
+from parity.data import TASKS
+
+from .dataset import resolve_dataset
+from .errors import ReportError
+from .outdir import check_out
+from .timing import configure_threads
 
 __all__ = ["main", "build_parser", "DEFAULT_OUT"]
 
 DEFAULT_OUT = Path("reports") / "output"
 _DEVICES = {"cpu": ("cpu",), "cuda": ("cuda",), "all": ("cpu", "cuda")}
 _DTYPES = {"float64": ("float64",), "float32": ("float32",), "all": ("float64", "float32")}
-_TASKS = ("binary", "multiclass", "multilabel", "regression")
 
 
 class UsageError(Exception):
@@ -74,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--data", default=None, metavar="FILE_OR_NAME",
                         help="a .npz/.csv/.h5 file or a built-in name (flower, breast-cancer, digits, ...) for "
                              "the training run and a parity case (default: the notes' flower data)")
-    report.add_argument("--task", choices=_TASKS, default=None,
+    report.add_argument("--task", choices=TASKS, default=None,
                         help="the task of --data; inferred from its labels when not given (README, 'Data')")
     report.add_argument("--label-column", default=None, metavar="NAME",
                         help="the label column of a --data .csv (default: the last one)")
@@ -93,7 +99,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register(packages) -> None:
-    from parity import BackendError, register_backend
 
     for package in packages:
         try:
@@ -104,7 +109,6 @@ def _register(packages) -> None:
 
 def _check_devices(devices: tuple[str, ...], explicit: bool) -> None:
     """``--device cuda`` asked for explicitly, with no backend able to use a GPU here: refuse."""
-    from parity import available_backends
 
     if explicit and devices == ("cuda",):
         reasons = {b.name: b.device_reason("cuda") for b in available_backends()}
@@ -114,7 +118,8 @@ def _check_devices(devices: tuple[str, ...], explicit: bool) -> None:
 
 
 def _report(args) -> int:
-    from .build import ReportError, build_report, check_out, resolve_dataset
+    # Lazy: the report's sections (matplotlib, tqdm, ...) load only for the command that uses them.
+    from .build import build_report
 
     out = args.out or DEFAULT_OUT
     _register(args.backend)
@@ -129,22 +134,27 @@ def _report(args) -> int:
                               data=dataset, repeats=args.repeats, progress=not args.no_progress)
     except ReportError as exc:
         raise UsageError(str(exc)) from None
-    for row in result.not_run:
+    results, v = result.results, result.results.verdict
+    for row in results.not_run:
         print(f"not run: {row['backend']} on {row['device']}: {row['reason']}")
-    if result.compared == 0:
+    for error in results.errors:
+        print(f"raised: {error['section']} {error['backend']} {error['device']} {error['dtype']} "
+              f"{error['what']}: {error['error']}")
+    if v.compared == 0:
         print(f"nothing to compare: no backend besides the reference could run; report written to "
               f"{result.out / 'report.md'}")
         return 1
-    for name, reason in result.unavailable.items():
+    for name, reason in results.unavailable.items():
         print(f"not installed or not usable: {name}: {reason}")
-    verdict = (f"{result.parity_rows} parity comparisons ({result.compared} of another backend against the "
-               f"reference), {result.parity_failures} outside tolerance; {result.conventions_failures} "
-               f"trajectories configured to the course off its float64 bound")
-    print(f"{verdict}; report written to {result.out / 'report.md'} ({result.seconds:.0f} s)")
+    verdict = (f"{v.parity_rows} parity comparisons ({v.compared} of another backend against the reference), "
+               f"{v.parity_failures} outside tolerance; {v.conventions_failures} trajectories configured to the "
+               f"course off its float64 bound; {v.errors} backend runs raised")
+    print(f"{verdict}; report written to {result.out / 'report.md'} ({results.seconds:.0f} s)")
     return 0 if result.passed else 1
 
 
 def _check(args) -> int:
+    # Lazy: the conformance runner loads only for the command that uses it.
     from .check import CheckError, print_summary, run_check
 
     try:
@@ -159,11 +169,7 @@ def _check(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # A backend package next to the user (``nn-parity check my_backprop`` in its folder) is
-    # importable, as with ``python -m``.
-    if os.getcwd() not in sys.path and "" not in sys.path:
-        sys.path.insert(0, os.getcwd())
-    from .timing import configure_threads
-
+    # found by the registry (``parity.registry.import_package``), as pytest --backend finds it.
     # Threads first: XLA sizes its pool when JAX starts, which validating a backend may do.
     configure_threads(args.threads)
     try:

@@ -15,6 +15,13 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
+from threadpoolctl import threadpool_info
+
+from parity import BACKENDS
+
+from .errors import error_text
+
 __all__ = ["collect_environment", "cpu_model"]
 
 _ROOT = Path(__file__).resolve().parent.parent
@@ -43,8 +50,6 @@ def cpu_model() -> str:
 
 
 def _numpy_blas() -> dict:
-    import numpy as np
-
     info: dict = {}
     try:
         config = np.show_config(mode="dicts")
@@ -53,13 +58,7 @@ def _numpy_blas() -> dict:
     except Exception as exc:  # show_config's layout differs between NumPy versions
         info["build"] = None
         info["build_reason"] = f"numpy.show_config(mode='dicts') failed: {exc}"
-    try:
-        from threadpoolctl import threadpool_info
-
-        info["threadpools"] = threadpool_info()
-    except ImportError:
-        info["threadpools"] = None
-        info["threadpools_reason"] = "threadpoolctl is not installed"
+    info["threadpools"] = threadpool_info()
     return info
 
 
@@ -98,9 +97,7 @@ def _nvidia_smi() -> dict:
 
 def _backends() -> dict:
     """Per backend: its package, how it was found, its devices here (or why not), and what its
-    protocol's ``environment()`` says (framework versions, GPU names)."""
-    from parity import BACKENDS
-
+    protocol's ``environment()`` says (framework versions, GPU names; the error where it raised)."""
     out = {}
     for name, backend in BACKENDS.items():
         entry: dict = {"package": backend.package, "source": backend.source,
@@ -109,7 +106,10 @@ def _backends() -> dict:
             entry["devices"] = backend.device_reasons()
             describe = backend.hook("environment")
             if describe:
-                entry["framework"] = describe()
+                try:
+                    entry["framework"] = describe()
+                except Exception as exc:  # noqa: BLE001 - a hook that raises is recorded, not the report's end
+                    entry["framework_error"] = error_text(exc)
         out[name] = entry
     return out
 
@@ -126,8 +126,6 @@ def collect_environment(threads: dict | None = None) -> dict:
 
     threads: what ``configure_threads`` reported for this run (the thread counts used).
     """
-    import numpy as np
-
     env = {
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "python": sys.version.split()[0],

@@ -12,7 +12,8 @@
   declare the probe (NumPy, torch).
 
 Each backend times its own probe, synchronised, under the thread settings already made by
-``reports.timing.configure_threads``; with TF32 off, float32 GPU rates are true float32.
+``reports.timing.configure_threads``; with TF32 off, float32 GPU rates are true float32. A
+probe that raises is left out of the best, and named in ``MachineLimits.failed``.
 """
 
 from __future__ import annotations
@@ -21,15 +22,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from parity import available_backends
+
+from .errors import error_text
+
 __all__ = ["MachineLimits", "measure_limits", "limit_seconds", "ratio_to_limit"]
 
 
 @dataclass(frozen=True)
 class MachineLimits:
+    """The best matmul rate (FLOP/s) and copy bandwidth (bytes/s) on ``device`` in ``dtype``;
+    ``failed``: ``(backend, error)`` for each probe that raised."""
+
     device: str
     dtype: str
     matmul_flops_per_s: float
     bandwidth_bytes_per_s: float
+    failed: tuple[tuple[str, str], ...] = ()
 
 
 def limit_seconds(flops: int, nbytes: int, limits: MachineLimits) -> float:
@@ -47,8 +56,6 @@ def measure_limits(device: str = "cpu", dtype: str = "float64", quick: bool = Fa
     """The best matmul rate and copy bandwidth measured now, on ``device`` in ``dtype``,
     through every available backend that declares the probes (``matmul_seconds``,
     ``copy_seconds`` in its protocol module): the best of them is the machine's limit."""
-    from parity import available_backends
-
     dtype = np.dtype(dtype).name
     if dtype not in ("float32", "float64"):
         raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
@@ -57,15 +64,20 @@ def measure_limits(device: str = "cpu", dtype: str = "float64", quick: bool = Fa
     n = 256 if quick else (4096 if device == "cuda" else 1536)
     nbytes = (8 if quick else (512 if device == "cuda" else 128)) * 2**20
     repeats = 3 if quick else 7
-    rates, bandwidths = [], []
+    rates, bandwidths, failed = [], [], []
     for backend in backends if backends is not None else available_backends():
         if backend.device_reason(device) is not None:
             continue
         matmul, copy = backend.hook("matmul_seconds"), backend.hook("copy_seconds")
-        if matmul:
-            rates.append(2 * n**3 / matmul(device, dtype, n, repeats))
-        if copy:
-            bandwidths.append(2 * nbytes / copy(device, dtype, nbytes, repeats))
+        try:
+            if matmul:
+                rates.append(2 * n**3 / matmul(device, dtype, n, repeats))
+            if copy:
+                bandwidths.append(2 * nbytes / copy(device, dtype, nbytes, repeats))
+        except Exception as exc:  # noqa: BLE001 - a backend's probe that raises is left out, and named
+            failed.append((backend.name, error_text(exc)))
     if not rates:
-        raise ValueError(f"no installed backend can probe the matmul rate on {device!r} here")
-    return MachineLimits(device, dtype, float(max(rates)), float(max(bandwidths)) if bandwidths else float("nan"))
+        why = "".join(f"; {name}: {error}" for name, error in failed)
+        raise ValueError(f"no installed backend can probe the matmul rate on {device!r} here{why}")
+    return MachineLimits(device, dtype, float(max(rates)), float(max(bandwidths)) if bandwidths else float("nan"),
+                         tuple(failed))

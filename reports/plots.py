@@ -169,7 +169,8 @@ def plot_conventions(conventions: pd.DataFrame, out_dir: Path, name: str = "conv
 def plot_step_times(timing: pd.DataFrame, out_dir: Path, name: str = "step_time.png") -> Path | None:
     """Median time of one training step (bars, IQR as error bars) per backend/device/dtype,
     one group per non-sweep workload; log axis."""
-    rows = timing[(timing["phase"] == "step") & timing["sweep"].isna()] if not timing.empty else timing
+    rows = (timing[(timing["phase"] == "step") & timing["sweep"].isna() & timing["median_s"].notna()]
+            if not timing.empty else timing)
     if rows.empty:
         return None
     workloads = list(dict.fromkeys(rows["workload"]))
@@ -200,7 +201,7 @@ def plot_sweep(timing: pd.DataFrame, sweep: str, out_dir: Path, name: str | None
     width), one line per backend/device/dtype, log-log."""
     if timing.empty:
         return None
-    rows = timing[(timing["phase"] == "step") & (timing["sweep"] == sweep)]
+    rows = timing[(timing["phase"] == "step") & (timing["sweep"] == sweep) & timing["median_s"].notna()]
     if rows.empty:
         return None
     column = "m" if sweep == "m" else "width"

@@ -5,9 +5,10 @@ What is timed (on data already on the device, so no conversion is counted):
 * ``compile``: the first call of the backend's step on fresh data — JAX's tracing and XLA
   compilation (when the step is not yet in its cache), torch's first-call caches and
   allocations, NumPy's first BLAS call. One measurement (``repeats`` = 1, ``iqr_s`` = 0).
-* ``forward``: the forward pass and the cost (``deep.loss`` / ``logistic.loss``; torch under
-  ``torch.inference_mode``).
-* ``step``: forward + backward + parameter update, each package's own ``train_step`` — the
+* ``forward``: the forward pass and the cost (the reference's ``forward_cost``, torch's
+  module ``cost`` under ``torch.inference_mode``, JAX's ``loss_fn``).
+* ``step``: forward + backward + parameter update, each package's own native step
+  (``train_step``, torch's in-place ``gd_step_``, JAX's ``gd_step``) — the
   step its ``train`` repeats (reference: by hand; torch: autograd w.r.t. the parameters
   only, update in place; JAX: the module-level jitted step, params pytree in and out).
 * ``floor``: the step's matrix products alone, timed in the backend's own framework on
@@ -42,7 +43,9 @@ import numpy as np
 from nn_contract import init_params
 from nn_contract.protocol import NativeStep
 from nn_contract.spec import ModelSpec
+from parity import BACKENDS, get_backend
 
+from .errors import error_text
 from .flops import count_bytes, count_flops
 from .limits import MachineLimits, limit_seconds, measure_limits, ratio_to_limit
 
@@ -53,6 +56,7 @@ __all__ = [
     "configure_threads",
     "current_threads",
     "workload_data",
+    "workload_labels",
     "ROW_KEYS",
     "PHASES",
 ]
@@ -143,8 +147,6 @@ def configure_threads(n: int | None = None) -> dict:
     through each one's declared ``set_threads`` (NumPy's BLAS by threadpoolctl, torch's
     ``set_num_threads``, XLA's flag before JAX starts). Returns the record:
     ``{"threads": n, backend name: what was done, ...}``."""
-    from parity import BACKENDS
-
     n = _default_threads() if n is None else int(n)
     if n < 1:
         raise ValueError(f"threads must be >= 1, got {n}")
@@ -153,7 +155,10 @@ def configure_threads(n: int | None = None) -> dict:
     # its framework, and XLA must get its flag before it starts.
     for backend in BACKENDS.values():
         set_threads = backend.hook("set_threads")
-        record[backend.name] = set_threads(n) if set_threads else "declares no thread control"
+        try:
+            record[backend.name] = set_threads(n) if set_threads else "declares no thread control"
+        except Exception as exc:  # noqa: BLE001 - a backend's hook that raises is its record, not the run's end
+            record[backend.name] = f"set_threads raised {error_text(exc)}"
     _THREADS.clear()
     _THREADS.update(record)
     return dict(record)
@@ -161,13 +166,24 @@ def configure_threads(n: int | None = None) -> dict:
 
 # ---------------------------------------------------------------------------- data
 
+def workload_labels(workload: Workload, rng: np.random.Generator, dtype: str = "float64") -> np.ndarray:
+    """Y: (n[L], m), valid input for the workload's output under the contract: one-hot
+    columns (a random class each) for softmax, random 0/1 for sigmoid, N(0, 1) reals for linear."""
+    n_y, m = workload.layer_dims[-1], workload.m
+    if workload.output == "softmax":
+        return np.eye(n_y, dtype=dtype)[:, rng.integers(0, n_y, size=m)]
+    if workload.output == "linear":
+        return rng.standard_normal((n_y, m)).astype(dtype)
+    return (rng.random((n_y, m)) < 0.5).astype(dtype)
+
+
 def workload_data(workload: Workload, dtype: str = "float64", seed: int = 0):
     """(params, X, Y) as NumPy arrays of ``dtype``: He-initialised params, X ~ N(0, 1),
-    Y random 0/1 labels; X C-ordered."""
+    Y valid labels for the output (``workload_labels``); X C-ordered."""
     rng = np.random.default_rng(seed)
     n_x, m = workload.layer_dims[0], workload.m
     X = np.ascontiguousarray(rng.standard_normal((n_x, m)).astype(dtype))
-    Y = (rng.random((workload.layer_dims[-1], m)) < 0.5).astype(dtype)
+    Y = workload_labels(workload, rng, dtype)
     if workload.model == "logistic":
         params = {"w": (rng.standard_normal((n_x, 1)) * 0.01).astype(dtype), "b": 0.0}
     else:
@@ -210,8 +226,6 @@ def time_workload(workload: Workload, backend, device: str = "cpu", dtype: str =
     one, else its public ``train`` (``timed_through`` says which). ``floor`` times the
     step's matrix products alone, in the backend's own framework, where it offers them.
     """
-    from parity import get_backend
-
     backend = get_backend(backend) if isinstance(backend, str) else backend
     dtype = np.dtype(dtype).name
     repeats = int(repeats)
