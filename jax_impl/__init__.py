@@ -15,7 +15,8 @@
 
 The public functions take and return NumPy (``convert`` is the one crossing), keep the input
 dtype (float64 runs with x64 enabled for the call only) and take ``device="cpu"`` or ``"cuda"``.
-The jittable building blocks (``deep.loss``, ``deep.train_step``, ...) work on jax arrays.
+The building blocks work on jax arrays: the forward ones and ``update_parameters`` under
+the reference's names and contracts, and the jittable ``deep.loss_fn``, ``deep.gd_step``, ...
 """
 
 import importlib

@@ -1,7 +1,7 @@
 """The JAX package as a backend of nn-parity (the protocol of ``nn_contract.protocol``).
 
-Timing's native step is the module-level jitted ``deep.train_step`` / ``logistic.train_step``
-on device arrays, params pytree in and out, synchronised with ``jax.block_until_ready`` (JAX
+Timing's native forward is ``deep.loss_fn`` / ``logistic.loss_fn`` (jitted) and its step the
+module-level jitted ``deep.gd_step`` / ``logistic.gd_step`` on device arrays, params pytree in and out, synchronised with ``jax.block_until_ready`` (JAX
 dispatches asynchronously, on the CPU too). Calls run under ``convert.precision``: float64
 where asked, and matmul precision "highest" (no TF32). The framework floor is the same
 products, jitted together.
@@ -19,7 +19,7 @@ from nn_contract.protocol import NativeStep
 from nn_contract.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
 
 __all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment", "conventions", "train_with_framework_defaults",
-           "matmul_seconds", "copy_seconds"]
+           "matmul_seconds"]
 
 NAME = "jax"
 LABEL = "JAX (jax.grad)"
@@ -90,18 +90,20 @@ def prepare(model: str, params: dict, X: np.ndarray, Y: np.ndarray, spec=None, *
     """Params, data and the learning rate placed on the device once, in X's dtype."""
     import jax
 
+    # Lazy, here and below: reading the declaration above must not start JAX (XLA sizes its
+    # thread pool when it starts, after set_threads).
     from .convert import params_to_device, precision, resolve_device, to_device
 
     dev = resolve_device(device)
     with precision(X.dtype):
         if model == "logistic":
-            from . import logistic as mod
+            from . import logistic as mod  # lazy: see above
 
             p = params_to_device({"w": params["w"], "b": np.asarray(params["b"], dtype=X.dtype)}, dev)
             extra: tuple = ()
             dims = (X.shape[0], 1)
         else:
-            from . import deep as mod
+            from . import deep as mod  # lazy: see above
 
             p = params_to_device(params, dev)
             extra = (spec,)
@@ -109,14 +111,14 @@ def prepare(model: str, params: dict, X: np.ndarray, Y: np.ndarray, spec=None, *
         Xd, Yd = to_device(X, dev), to_device(Y, dev)
         lr = to_device(np.asarray(learning_rate, dtype=X.dtype), dev)
         products = _step_products(dims, X.shape[1], X.dtype, dev)
-    loss = jax.jit(mod.loss, static_argnums=(3,) if extra else ())
+    loss = jax.jit(mod.loss_fn, static_argnums=(3,) if extra else ())
     state = {"params": p}
 
     def forward():
         return loss(state["params"], Xd, Yd, *extra)
 
     def step():
-        state["params"], cost = mod.train_step(state["params"], Xd, Yd, *extra, lr)
+        state["params"], cost = mod.gd_step(state["params"], Xd, Yd, *extra, lr)
         return cost
 
     def sync(out):
@@ -129,7 +131,7 @@ def prepare(model: str, params: dict, X: np.ndarray, Y: np.ndarray, spec=None, *
 def matmul_seconds(device: str, dtype, n: int, repeats: int) -> float:
     import jax
 
-    from .convert import precision, resolve_device
+    from .convert import precision, resolve_device  # lazy: reading the declaration must not start JAX
 
     dev = resolve_device(device)
     with precision(dtype):  # float64 where asked, and "highest" matmul precision (no TF32)
@@ -156,14 +158,17 @@ def environment() -> dict:
 
 def conventions() -> dict[str, str]:
     """Each optimizer name (and "L2") -> optax's default formula, as a user would call it."""
-    from .optim import FRAMEWORK_DEFAULTS
+    from .optim import FRAMEWORK_DEFAULTS  # lazy: reading the declaration must not start JAX
 
     return dict(FRAMEWORK_DEFAULTS)
 
 
-def train_with_framework_defaults(params, X, Y, spec, optimizer, **options):
+def train_with_framework_defaults(params: dict, X, Y, spec, optimizer, *, learning_rate: float, num_epochs: int,
+                                  batch_size: int | None = None, seed: int = 0, lambd: float = 0.0,
+                                  device: str = "cpu"):
     """``deep.train`` through optax configured with its own defaults, not the course's formulas
-    (``optim.train_with_framework_defaults``): the comparison of conventions times this."""
-    from .optim import train_with_framework_defaults as train
+    (``deep.train_with_framework_defaults``): the comparison of conventions times this."""
+    from .deep import train_with_framework_defaults as train  # lazy: reading the declaration must not start JAX
 
-    return train(params, X, Y, spec, optimizer, **options)
+    return train(params, X, Y, spec, optimizer, learning_rate=learning_rate, num_epochs=num_epochs,
+                 batch_size=batch_size, seed=seed, lambd=lambd, device=device)

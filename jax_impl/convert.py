@@ -73,12 +73,13 @@ def to_numpy(array) -> np.ndarray:
 # so the functions below take the contract's order (W1, b1, W2, ...) as ``keys``.
 
 
-def params_to_numpy(params: dict, keys) -> dict[str, np.ndarray]:
-    """{"W1": jax.Array, ...} -> {"W1": ndarray, ...} in the order of ``keys``."""
-    return {key: to_numpy(params[key]) for key in keys}
+def params_to_numpy(params: dict, keys=None) -> dict[str, np.ndarray]:
+    """{"W1": jax.Array, ...} -> {"W1": ndarray, ...} in the order of ``keys`` (default:
+    params' own)."""
+    return {key: to_numpy(params[key]) for key in (params if keys is None else keys)}
 
 
-def grads_to_numpy(grads: dict, keys) -> dict[str, np.ndarray]:
+def grads_to_numpy(grads: dict, keys=None) -> dict[str, np.ndarray]:
     """jax.grad's pytree {"W1", "b1", ...} -> the contract's {"dW1", "db1", ...}, in the
-    order of ``keys`` (params' names)."""
-    return {"d" + key: to_numpy(grads[key]) for key in keys}
+    order of ``keys`` (params' names; default: grads' own)."""
+    return {"d" + key: to_numpy(grads[key]) for key in (grads if keys is None else keys)}

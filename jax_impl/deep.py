@@ -1,15 +1,19 @@
 """The L-layer network as pure, jittable functions of a params pytree; jax.grad backprops.
 
-The notes' building blocks, with backpropagation left to ``jax.value_and_grad``, so there
-are no caches and no ``*_backward`` functions:
+The notes' forward building blocks, under the reference's names and contracts (caches
+included, so the two read side by side), with backpropagation left to
+``jax.value_and_grad``, so there are no ``*_backward`` functions:
 
-    linear_forward             Z[l] = W[l] A[l-1] + b[l]
-    linear_activation_forward  A[l] = g[l](Z[l])
-    model_logits               X = A[0] -> ... -> Z[L], the logits the loss reads
-    model_forward              X -> A[L] = g[L](Z[L])
-    loss                       J from Z[L] and Y
-    update_parameters          W[l] -= α dW[l], b[l] -= α db[l]
-    train_step                 one jitted gradient-descent step
+    linear_forward             Z[l] = W[l] A[l-1] + b[l] -> (Z, cache)
+    linear_activation_forward  A[l] = g[l](Z[l]) -> (A, cache)
+    model_forward              X = A[0] -> ... -> A[L] -> (A[L], caches)
+    update_parameters          W[l] -= α dW[l], b[l] -= α db[l], grads keyed {"dW1", ...}
+
+and the jittable functions of JAX's own (names the reference does not have):
+
+    model_logits               X -> Z[L], the logits the loss reads
+    loss_fn                    J from Z[L] and Y, a 0-d array: what jax.value_and_grad takes
+    gd_step                    one jitted gradient-descent step -> (params, J), the native step
 
 params is the dict ``{"W1": (n[1], n[0]), "b1": (n[1], 1), ..., "WL", "bL"}`` of jax arrays;
 ``spec`` (a hashable ``ModelSpec``) is a static argument wherever a function is jitted.
@@ -39,32 +43,49 @@ from nn_contract.spec import ModelSpec
 
 from .activations import ACTIVATIONS
 from .convert import grads_to_numpy, params_to_device, params_to_numpy, precision, resolve_device, to_device, to_numpy
-from .losses import compute_cost
-from .optim import course_transform, decay_schedule, default_transform, hyperparameter_precision, l2_term, weight_mask
+from .losses import cost_from_logits
+from .optim import course_transform, decay_schedule, default_transform, hyperparameter_precision, l2_term, weight_mask, weights
 
 __all__ = [
     "linear_forward",
     "linear_activation_forward",
-    "model_logits",
     "model_forward",
-    "loss",
     "update_parameters",
-    "train_step",
+    "model_logits",
+    "loss_fn",
+    "gd_step",
     "cost_and_grads",
     "train",
+    "train_with_framework_defaults",
     "predict_proba",
     "predict",
 ]
 
 
-def linear_forward(A_prev: jax.Array, W: jax.Array, b: jax.Array) -> jax.Array:
-    """A_prev: (n[l-1], m), W: (n[l], n[l-1]), b: (n[l], 1) -> Z: (n[l], m)."""
-    return W @ A_prev + b
+def linear_forward(A_prev: jax.Array, W: jax.Array, b: jax.Array):
+    """A_prev: (n[l-1], m), W: (n[l], n[l-1]), b: (n[l], 1) -> Z: (n[l], m), cache (A_prev, W, b)."""
+    Z = W @ A_prev + b
+    return Z, (A_prev, W, b)
 
 
-def linear_activation_forward(A_prev, W, b, activation: str, leaky_slope: float = 0.01) -> jax.Array:
-    """A_prev: (n[l-1], m) -> A: (n[l], m) = g(W A_prev + b)."""
-    return ACTIVATIONS[activation](linear_forward(A_prev, W, b), leaky_slope)
+def linear_activation_forward(A_prev, W, b, activation: str, leaky_slope: float = 0.01):
+    """A_prev: (n[l-1], m) -> A: (n[l], m) = g(W A_prev + b), cache ((A_prev, W, b), Z).
+
+    Under ``jit`` a cache nobody reads costs nothing: it is references, dropped by XLA."""
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    A = ACTIVATIONS[activation](Z, leaky_slope)
+    return A, (linear_cache, Z)
+
+
+def _hidden_layers(params: dict, X: jax.Array, spec: ModelSpec, masks: dict | None, keep_prob):
+    """X = A[0] -> A[L-1] (dropped where ``masks`` are given) and the caches of layers 1..L-1."""
+    A, caches = X, []
+    for l, activation in enumerate(spec.activations[:-1], start=1):
+        A, cache = linear_activation_forward(A, params[f"W{l}"], params[f"b{l}"], activation, spec.leaky_slope)
+        caches.append(cache)
+        if masks is not None:
+            A = A * masks[f"D{l}"] / keep_prob[l - 1]
+    return A, caches
 
 
 def model_logits(params: dict, X: jax.Array, spec: ModelSpec, masks: dict | None = None,
@@ -77,54 +98,56 @@ def model_logits(params: dict, X: jax.Array, spec: ModelSpec, masks: dict | None
     # Runs at trace time only: a free guard against arguments in the notes' order (X, params).
     check_argument_kinds("model_logits(params, X, spec) / model_forward(params, X, spec)",
                          params=params, X=X, spec=spec)
-    A = X
-    for l, activation in enumerate(spec.activations[:-1], start=1):
-        A = linear_activation_forward(A, params[f"W{l}"], params[f"b{l}"], activation, spec.leaky_slope)
-        if masks is not None:
-            A = A * masks[f"D{l}"] / keep_prob[l - 1]
+    A, _ = _hidden_layers(params, X, spec, masks, keep_prob)
     L = spec.num_layers
-    return linear_forward(A, params[f"W{L}"], params[f"b{L}"])
+    return linear_forward(A, params[f"W{L}"], params[f"b{L}"])[0]
 
 
-def model_forward(params: dict, X: jax.Array, spec: ModelSpec) -> jax.Array:
-    """X: (n_x, m) -> A[L]: (n[L], m): probabilities for sigmoid/softmax, ŷ for linear.
+def model_forward(params: dict, X: jax.Array, spec: ModelSpec, masks: dict | None = None, keep_prob=()):
+    """X: (n_x, m) -> A[L]: (n[L], m) and caches, one per layer l = 1..L, as the reference's.
 
-    Unlike the reference's, it returns no caches: autodiff keeps its own.
+    ``masks``/``keep_prob`` (one per hidden layer): inverted dropout as in ``model_logits``
+    (so the caches hold the dropped A[l] as layer l+1's input).
     """
-    logits = model_logits(params, X, spec)  # checks the arguments' kinds first
-    return ACTIVATIONS[spec.output](logits, spec.leaky_slope)
-
-
-def loss(params: dict, X: jax.Array, Y: jax.Array, spec: ModelSpec, masks: dict | None = None,
-         keep_prob: jax.Array | None = None, lambd: jax.Array | None = None) -> jax.Array:
-    """X: (n_x, m), Y: (n[L], m) -> J, a 0-d array. Reads the logits Z[L], never A[L],
-    so a saturated output gives a finite cost and gradient. ``masks``/``keep_prob`` as in
-    ``model_logits``; ``lambd`` (None: no L2) adds (λ/2m) Σ ‖W[l]‖²."""
-    cost = compute_cost(model_logits(params, X, spec, masks, keep_prob), Y, spec.loss)
-    if lambd is not None:
-        cost = cost + l2_term(params, lambd, Y.shape[1])
-    return cost
+    check_argument_kinds("model_logits(params, X, spec) / model_forward(params, X, spec)",
+                         params=params, X=X, spec=spec)
+    A, caches = _hidden_layers(params, X, spec, masks, keep_prob)
+    L = spec.num_layers
+    AL, cache = linear_activation_forward(A, params[f"W{L}"], params[f"b{L}"], spec.activations[-1], spec.leaky_slope)
+    return AL, caches + [cache]
 
 
 def update_parameters(params: dict, grads: dict, learning_rate) -> dict:
-    """W[l] - α dW[l], b[l] - α db[l] for every l, as a new dict; ``grads`` has params' keys."""
-    return jax.tree_util.tree_map(lambda p, g: p - learning_rate * g, params, grads)
+    """W[l] - α dW[l], b[l] - α db[l] for every l, as a new dict; grads {"dW1", "db1", ...}."""
+    return {key: value - learning_rate * grads["d" + key] for key, value in params.items()}
+
+
+def loss_fn(params: dict, X: jax.Array, Y: jax.Array, spec: ModelSpec, masks: dict | None = None,
+            keep_prob: jax.Array | None = None, lambd: jax.Array | None = None) -> jax.Array:
+    """X: (n_x, m), Y: (n[L], m) -> J, a 0-d array. Reads the logits Z[L], never A[L],
+    so a saturated output gives a finite cost and gradient. ``masks``/``keep_prob`` as in
+    ``model_logits``; ``lambd`` (None: no L2) adds (λ/2m) Σ ‖W[l]‖²."""
+    cost = cost_from_logits(model_logits(params, X, spec, masks, keep_prob), Y, spec.loss)
+    if lambd is not None:
+        cost = cost + l2_term(weights(params), lambd, Y.shape[1])
+    return cost
 
 
 # (J, grads) with grads keyed as params ({"W1", "b1", ...}); differentiating w.r.t. params
 # only means XLA never computes dA[0] = W[1]ᵀ dZ[1], which nothing needs.
-_value_and_grad = jax.jit(jax.value_and_grad(loss), static_argnames=("spec",))
+_value_and_grad = jax.jit(jax.value_and_grad(loss_fn), static_argnames=("spec",))
 
 
 @functools.partial(jax.jit, static_argnames=("spec",))
-def train_step(params: dict, X: jax.Array, Y: jax.Array, spec: ModelSpec, learning_rate) -> tuple[dict, jax.Array]:
-    """One gradient-descent step on the batch (X, Y) -> (new params, J before the update).
+def gd_step(params: dict, X: jax.Array, Y: jax.Array, spec: ModelSpec, learning_rate) -> tuple[dict, jax.Array]:
+    """One gradient-descent step on the batch (X, Y) -> (new params, J before the update, a
+    0-d array): the native step timing measures.
 
     Jitted at module level, so it compiles once per spec, shape and dtype and the cache
     outlives any one ``train`` call; the learning rate is traced, so a new rate reuses it.
     """
-    cost, grads = jax.value_and_grad(loss)(params, X, Y, spec)
-    return update_parameters(params, grads, learning_rate), cost
+    cost, grads = jax.value_and_grad(loss_fn)(params, X, Y, spec)
+    return update_parameters(params, {"d" + key: grad for key, grad in grads.items()}, learning_rate), cost
 
 
 def _transform(optimizer, hyper: dict, params: dict, l2: bool, course: bool, m: int, steps_per_epoch: int):
@@ -142,12 +165,12 @@ def _update(params, opt_state, X, Y, masks, hyper, spec, optimizer, l2, dropout,
     data cost; the L2 term joins the recorded cost.
     """
     keep_prob = hyper["keep_prob"] if dropout else None
-    cost, grads = jax.value_and_grad(loss)(params, X, Y, spec, masks if dropout else None, keep_prob)
+    cost, grads = jax.value_and_grad(loss_fn)(params, X, Y, spec, masks if dropout else None, keep_prob)
     m = X.shape[1]
     transform = _transform(optimizer, hyper, params, l2, course, m, steps_per_epoch)
     updates, opt_state = transform.update(grads, opt_state, params)
     if l2:
-        cost = cost + l2_term(params, hyper["lambd"], m)
+        cost = cost + l2_term(weights(params), hyper["lambd"], m)
     return optax.apply_updates(params, updates), opt_state, cost
 
 
@@ -301,9 +324,28 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
     return _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device)
 
 
+def train_with_framework_defaults(params: dict, X, Y, spec, optimizer, *, learning_rate: float, num_epochs: int,
+                                  batch_size: int | None = None, seed: int = 0, lambd: float = 0.0,
+                                  device: str = "cpu"):
+    """``train`` with optax as a user would call it (``optim.default_transform``), not mapped
+    to the course: ``sgd(α, momentum=β)``, ``rmsprop(α, decay=β, eps=ε)`` with ε inside the √,
+    ``adam``, and ``add_decayed_weights(λ/m)`` on every leaf. No decay, no dropout.
+
+    X: (n_x, m), Y: (n[L], m); the same batches as ``train``. Returns (params, costs),
+    each cost the step's forward cost with the course's L2 term (λ/2m) Σ‖W[l]‖², so the
+    curves compare with the course's.
+    """
+    params, X, Y = check_deep_inputs(params, X, Y, spec)
+    learning_rate, num_epochs, batch_size, seed = check_train_args(learning_rate, num_epochs, batch_size, seed, X)
+    methods = check_training_methods(optimizer, lambd, 1.0, 0.0, 1, spec, seed=seed, num_epochs=num_epochs,
+                                     batch_size=batch_size, m=X.shape[1])
+    return _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device,
+                          course=False)
+
+
 @functools.partial(jax.jit, static_argnames=("spec",))
 def _proba(params, X, spec):
-    return model_forward(params, X, spec)
+    return model_forward(params, X, spec)[0]
 
 
 def predict_proba(params: dict, X, spec: ModelSpec, device: str = "cpu") -> np.ndarray:

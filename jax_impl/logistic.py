@@ -3,9 +3,9 @@
 Parameters at the boundary: ``w: (n_x, 1)`` ndarray, ``b`` a Python float; inside, ``b`` is a
 0-d array of X's dtype. Gradients at the boundary: ``dw: (n_x, 1)``, ``db`` a Python float.
 
-    forward(params, X)      Z = wᵀX + b, the logits
-    loss(params, X, Y)      J
-    propagate               jitted (J, grads) by jax.value_and_grad, the notes' ``propagate``
+    forward(w, b, X)              Z = wᵀX + b, the logits (the reference's, in jax arrays)
+    loss_fn(params, X, Y, lambd)  J, a 0-d array: what ``jax.value_and_grad`` differentiates
+    gd_step(params, X, Y, α)      one jitted gradient-descent step -> (params, J), the native step
 
 Course 2's optimizers and L2 on w run as optax transformations (``optim``) inside one jitted
 step, compiled once per optimizer and reused for every learning rate and λ.
@@ -26,37 +26,38 @@ from nn_contract.optim import GD, check_training_methods
 
 from .activations import sigmoid
 from .convert import params_to_device, precision, resolve_device, to_device, to_numpy
-from .losses import compute_cost
-from .optim import course_transform, hyperparameter_precision, l2_term, weight_mask
+from .losses import cost_from_logits
+from .optim import course_transform, hyperparameter_precision, l2_term, weight_mask, weights
 
-__all__ = ["forward", "loss", "propagate", "train_step", "cost_and_grads", "train", "predict_proba", "predict"]
-
-
-def forward(params: dict, X: jax.Array) -> jax.Array:
-    """params {"w": (n_x, 1), "b": ()}, X: (n_x, m) -> Z = wᵀX + b: (1, m), the logits."""
-    return params["w"].T @ X + params["b"]
+__all__ = ["forward", "loss_fn", "gd_step", "cost_and_grads", "train", "predict_proba", "predict"]
 
 
-def loss(params: dict, X: jax.Array, Y: jax.Array, lambd: jax.Array | None = None) -> jax.Array:
-    """X: (n_x, m), Y: (1, m) -> J, the mean binary cross-entropy, a 0-d array; ``lambd``
-    (None: no L2) adds (λ/2m) ‖w‖²."""
-    cost = compute_cost(forward(params, X), Y, "binary_cross_entropy")
+def forward(w: jax.Array, b: jax.Array, X: jax.Array) -> jax.Array:
+    """w: (n_x, 1), b: (), X: (n_x, m) -> Z = wᵀX + b: (1, m), the logits."""
+    return w.T @ X + b
+
+
+def loss_fn(params: dict, X: jax.Array, Y: jax.Array, lambd: jax.Array | None = None) -> jax.Array:
+    """params {"w": (n_x, 1), "b": ()}, X: (n_x, m), Y: (1, m) -> J, the mean binary
+    cross-entropy, a 0-d array; ``lambd`` (None: no L2) adds (λ/2m) ‖w‖²."""
+    cost = cost_from_logits(forward(params["w"], params["b"], X), Y, "binary_cross_entropy")
     if lambd is not None:
-        cost = cost + l2_term(params, lambd, Y.shape[1])
+        cost = cost + l2_term(weights(params), lambd, Y.shape[1])
     return cost
 
 
 # (J, {"w": dJ/dw, "b": dJ/db}); the gradient is taken w.r.t. params only, never X.
-propagate = jax.jit(jax.value_and_grad(loss))
+_value_and_grad = jax.jit(jax.value_and_grad(loss_fn))
 
 
 @jax.jit
-def train_step(params: dict, X: jax.Array, Y: jax.Array, learning_rate) -> tuple[dict, jax.Array]:
-    """One gradient-descent step on device arrays -> (new params, J before the update).
+def gd_step(params: dict, X: jax.Array, Y: jax.Array, learning_rate) -> tuple[dict, jax.Array]:
+    """One gradient-descent step on device arrays -> (new params, J before the update, a 0-d
+    array): the native step timing measures.
 
     Jitted at module level: compiled once per shape and dtype and reused by every ``train``
     call; the learning rate is traced, so a new rate reuses it too."""
-    cost, grads = propagate(params, X, Y)
+    cost, grads = _value_and_grad(params, X, Y)
     new_params = jax.tree_util.tree_map(lambda p, g: p - learning_rate * g, params, grads)
     return new_params, cost
 
@@ -80,7 +81,7 @@ def cost_and_grads(params: dict, X, Y, device: str = "cpu", *, lambd: float = 0.
         args = _to_device(params, X, Y, device)
         if lambd > 0:
             args += (to_device(np.asarray(lambd, dtype=X.dtype), device),)
-        cost, grads = propagate(*args)
+        cost, grads = _value_and_grad(*args)
         return float(cost), {"dw": to_numpy(grads["w"]), "db": float(grads["b"])}
 
 
@@ -88,12 +89,12 @@ def cost_and_grads(params: dict, X, Y, device: str = "cpu", *, lambd: float = 0.
 def _fit_step(params, opt_state, X, Y, learning_rate, lambd, optimizer, l2: bool):
     """One optimizer step (optax, ``optim.course_transform``) -> (params, opt_state, J
     before the update, with the L2 term). L2's gradient is optax's masked weight decay."""
-    cost, grads = propagate(params, X, Y)
+    cost, grads = _value_and_grad(params, X, Y)
     m = X.shape[1]
     transform = course_transform(optimizer, learning_rate, lambd / m if l2 else None, weight_mask(params))
     updates, opt_state = transform.update(grads, opt_state, params)
     if l2:
-        cost = cost + l2_term(params, lambd, m)
+        cost = cost + l2_term(weights(params), lambd, m)
     return optax.apply_updates(params, updates), opt_state, cost
 
 
@@ -137,7 +138,7 @@ def predict_proba(params: dict, X, device: str = "cpu") -> np.ndarray:
 
 @jax.jit
 def _proba(params, X):
-    return sigmoid(forward(params, X))
+    return sigmoid(forward(params["w"], params["b"], X))
 
 
 def predict(params: dict, X, device: str = "cpu") -> np.ndarray:

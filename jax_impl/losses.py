@@ -13,7 +13,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-__all__ = ["LOSSES", "compute_cost"]
+__all__ = ["LOSSES", "cost_from_logits"]
 
 
 def _binary_cross_entropy(ZL, Y):
@@ -47,7 +47,8 @@ LOSSES = {
 }
 
 
-def compute_cost(ZL: jax.Array, Y: jax.Array, loss: str) -> jax.Array:
-    """ZL, Y: (n[L], m) -> J, a 0-d array in ZL's dtype (jittable; not a Python float)."""
+def cost_from_logits(ZL: jax.Array, Y: jax.Array, loss: str) -> jax.Array:
+    """ZL, Y: (n[L], m) -> J, a 0-d array in ZL's dtype (jittable; not a Python float, so not
+    the reference's ``losses.compute_cost``)."""
     m = Y.shape[1]
     return LOSSES[loss](ZL, Y).sum() / m

@@ -17,8 +17,9 @@ The transformations are built inside the jitted step from traced hyperparameters
 learning rate, λ, decay or keep_prob reuses the compiled epoch; only the optimizer (its kind
 and βs, a hashable description) is static. Steps are traced under ``hyperparameter_precision``
 (float32 included), so that optax's arithmetic on Python-number hyperparameters is double,
-as torch's and the course's are: see there. ``FRAMEWORK_DEFAULTS`` and
-``train_with_framework_defaults`` give optax as a user would call it instead.
+as torch's and the course's are: see there. ``FRAMEWORK_DEFAULTS`` and ``default_transform``
+give optax as a user would call it instead (``deep.train_with_framework_defaults`` trains
+with it). This module sits below ``deep`` and ``logistic``: it imports neither.
 """
 
 from __future__ import annotations
@@ -29,8 +30,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from nn_contract.checks import check_deep_inputs, check_train_args
-from nn_contract.optim import Adam, GD, Momentum, RMSprop, check_training_methods
+from nn_contract.optim import Adam, GD, Momentum, RMSprop
 
 __all__ = [
     "FRAMEWORK_DEFAULTS",
@@ -38,9 +38,9 @@ __all__ = [
     "default_transform",
     "decay_schedule",
     "weight_mask",
+    "weights",
     "l2_term",
     "hyperparameter_precision",
-    "train_with_framework_defaults",
 ]
 
 # optax's formulas as a user calls it with the course's hyperparameters (t and s from optax's
@@ -75,9 +75,14 @@ def weight_mask(params: dict) -> dict:
     return {key: key[0] in "Ww" for key in params}
 
 
-def l2_term(params: dict, lambd, m: int):
-    """(λ/2m) Σ ‖W‖² over the masked leaves of ``params`` (``weight_mask``), a 0-d array."""
-    return (lambd / (2 * m)) * sum(jnp.sum(value * value) for key, value in params.items() if key[0] in "Ww")
+def weights(params: dict) -> list:
+    """[W1, ..., WL] (logistic regression: [w]), in params' order: the arrays L2 applies to."""
+    return [value for key, value in params.items() if key[0] in "Ww"]
+
+
+def l2_term(weights, lambd, m: int):
+    """(λ/2m) Σ ‖W‖² over ``weights`` (never biases), a 0-d array; torch's ``l2_term`` in jax."""
+    return (lambd / (2 * m)) * sum(jnp.sum(W * W) for W in weights)
 
 
 def hyperparameter_precision():
@@ -142,24 +147,3 @@ def default_transform(optimizer, learning_rate, weight_decay=None, mask=None) ->
     if weight_decay is None:
         return transform
     return optax.chain(optax.add_decayed_weights(weight_decay), transform)
-
-
-def train_with_framework_defaults(params: dict, X, Y, spec, optimizer, *, learning_rate: float, num_epochs: int,
-                                  batch_size: int | None = None, seed: int = 0, lambd: float = 0.0,
-                                  device: str = "cpu"):
-    """``deep.train`` with optax as a user would call it (``default_transform``), not mapped
-    to the course: ``sgd(α, momentum=β)``, ``rmsprop(α, decay=β, eps=ε)`` with ε inside the √,
-    ``adam``, and ``add_decayed_weights(λ/m)`` on every leaf. No decay, no dropout.
-
-    X: (n_x, m), Y: (n[L], m); the same batches as ``deep.train``. Returns (params, costs),
-    each cost the step's forward cost with the course's L2 term (λ/2m) Σ‖W[l]‖², so the
-    curves compare with the course's.
-    """
-    from . import deep  # deep imports this module
-
-    params, X, Y = check_deep_inputs(params, X, Y, spec)
-    learning_rate, num_epochs, batch_size, seed = check_train_args(learning_rate, num_epochs, batch_size, seed, X)
-    methods = check_training_methods(optimizer, lambd, 1.0, 0.0, 1, spec, seed=seed, num_epochs=num_epochs,
-                                     batch_size=batch_size, m=X.shape[1])
-    return deep._train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device,
-                               course=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -233,3 +234,150 @@ def test_torch_modules_round_trip_the_contracts_params(dtype):
     back = LogisticRegression.from_params(lp).to_params()
     np.testing.assert_array_equal(back["w"], lp["w"])
     assert back["b"] == 0.25 and type(back["b"]) is float
+
+
+# --- The mirrored packages: the same public name means the same contract --------------------
+
+MIRRORED = ("reference_numpy", "torch_impl", "jax_impl", "nn_parity_autograd")
+MIRRORED_MODULES = ("activations", "losses", "logistic", "deep", "optim", "convert", "backend")
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "nn_parity_autograd"
+
+
+def _public_functions(package: str, module: str) -> dict:
+    import importlib
+    import importlib.util
+    import inspect
+
+    if package == "nn_parity_autograd" and importlib.util.find_spec(package) is None:
+        sys.path.insert(0, str(EXAMPLE))  # the example backend, as test_example_backend finds it
+    try:
+        mod = importlib.import_module(f"{package}.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{package}.{module}":
+            raise
+        return {}
+    return {name: getattr(mod, name) for name in mod.__all__
+            if inspect.isfunction(inspect.unwrap(getattr(mod, name)))}
+
+
+def _parameters(function) -> tuple[list, set]:
+    """(the positional parameters as (name, kind, default), the keyword-only ones), without
+    ``device``, which torch, JAX and third parties add (CONTRACT.md)."""
+    import inspect
+
+    params = [p for p in inspect.signature(function).parameters.values() if p.name != "device"]
+    positional = [(p.name, p.kind, repr(p.default)) for p in params if p.kind != p.KEYWORD_ONLY]
+    return positional, {p.name for p in params if p.kind == p.KEYWORD_ONLY}
+
+
+@pytest.mark.parametrize("module", MIRRORED_MODULES)
+def test_a_name_shared_by_the_mirrored_packages_has_one_signature(module):
+    # Keyword-only options may be a subset (a backend declares the training methods it takes).
+    functions = {package: _public_functions(package, module) for package in MIRRORED}
+    names = {name for found in functions.values() for name in found}
+    checked = 0
+    for name in sorted(names):
+        having = [package for package in MIRRORED if name in functions[package]]
+        first, *others = having
+        want, want_options = _parameters(functions[first][name])
+        for package in others:
+            got, options = _parameters(functions[package][name])
+            assert got == want, f"{package}.{module}.{name}{got} differs from {first}'s {want}"
+            assert options <= want_options or want_options <= options, (package, module, name)
+            checked += 1
+    assert checked > 0
+
+
+def test_the_renamed_native_forms_are_gone():
+    # Each of these meant a different contract under one name (issue 14): now each has its own.
+    from jax_impl import deep as jax_deep, logistic as jax_logistic
+    from reference_numpy import deep as ref_deep, logistic as ref_logistic
+    from torch_impl import deep as torch_deep, logistic as torch_logistic
+
+    for module in (ref_deep, ref_logistic, jax_deep, jax_logistic, torch_deep, torch_logistic):
+        assert not {"loss", "propagate"} & set(dir(module)), module.__name__
+    assert "train_step" in ref_deep.__all__ and "train_step" not in jax_deep.__all__ + torch_deep.__all__
+    assert callable(torch_deep.DeepNetwork.gd_step_) and callable(torch_logistic.LogisticRegression.gd_step_)
+
+
+@pytest.mark.parametrize("package", ["jax_impl", "nn_parity_autograd"])
+def test_forward_building_blocks_return_what_the_references_return(package):
+    # linear_forward -> (Z, cache), linear_activation_forward -> (A, cache), model_forward ->
+    # (A[L], caches), update_parameters takes grads keyed "dW1", ...: the reference's contracts.
+    import contextlib
+    import importlib
+
+    from reference_numpy import deep as ref
+
+    _public_functions(package, "deep")  # puts the example backend on the path where needed
+    deep = importlib.import_module(f"{package}.deep")
+    context = importlib.import_module("jax_impl.convert").precision(np.float64) if package == "jax_impl" \
+        else contextlib.nullcontext()
+    spec = ModelSpec((4, 5, 3, 2), hidden_activation=("relu", "tanh"), output="softmax")
+    params = {k: v + 0.1 for k, v in init_params(spec, 3, "he").items()}
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((4, 6))
+    masks = {"D1": (rng.random((5, 6)) < 0.7).astype(float), "D2": (rng.random((3, 6)) < 0.7).astype(float)}
+    keep_prob = (0.7, 0.7)
+    with context:
+        Z, (A_prev, W, b) = deep.linear_forward(X, params["W1"], params["b1"])
+        Z_ref, _ = ref.linear_forward(X, params["W1"], params["b1"])
+        np.testing.assert_allclose(np.asarray(Z), Z_ref, rtol=1e-13, atol=1e-15)
+        np.testing.assert_array_equal(np.asarray(W), params["W1"])
+        A, ((A_prev, _, _), Z) = deep.linear_activation_forward(X, params["W1"], params["b1"], "leaky_relu", 0.2)
+        A_ref, _ = ref.linear_activation_forward(X, params["W1"], params["b1"], "leaky_relu", 0.2)
+        np.testing.assert_allclose(np.asarray(A), A_ref, rtol=1e-13, atol=1e-15)
+        for options in ({}, {"masks": masks, "keep_prob": keep_prob}):
+            AL, caches = deep.model_forward(params, X, spec, **options)
+            AL_ref, caches_ref = ref.model_forward(params, X, spec, **options)
+            np.testing.assert_allclose(np.asarray(AL), AL_ref, rtol=1e-12, atol=1e-15)
+            assert len(caches) == len(caches_ref) == spec.num_layers
+            for (linear, Z), (linear_ref, Z_ref) in zip(caches, caches_ref):
+                np.testing.assert_allclose(np.asarray(Z), Z_ref, rtol=1e-12, atol=1e-15)
+                np.testing.assert_allclose(np.asarray(linear[0]), linear_ref[0], rtol=1e-12, atol=1e-15)
+        grads = {"d" + k: np.full_like(v, 0.5) for k, v in params.items()}
+        new = deep.update_parameters(params, grads, 0.1)
+    want = ref.update_parameters(params, grads, 0.1)
+    assert list(new) == list(want)
+    for key in want:
+        np.testing.assert_allclose(np.asarray(new[key]), want[key], rtol=1e-15)
+
+
+def test_a_cost_is_a_float_in_the_reference_and_a_framework_scalar_under_another_name():
+    import jax.numpy as jnp
+    import torch
+
+    from jax_impl.losses import cost_from_logits as jax_cost
+    from reference_numpy import deep, logistic
+    from reference_numpy.losses import compute_cost
+    from reference_numpy.optim import l2_cost
+    from torch_impl.losses import cost_from_logits as torch_cost
+    from torch_impl.optim import l2_term as torch_l2
+    from jax_impl.optim import l2_term as jax_l2
+
+    ZL, Y = np.array([[0.3, -1.2, 2.0]]), np.array([[1.0, 0.0, 1.0]])
+    expected = compute_cost(ZL, Y, "binary_cross_entropy")
+    assert type(expected) is float
+    got_torch = torch_cost(torch.from_numpy(ZL), torch.from_numpy(Y), "binary_cross_entropy")
+    assert isinstance(got_torch, torch.Tensor) and got_torch.ndim == 0
+    assert float(got_torch) == pytest.approx(expected, rel=1e-15)
+    with importlib_precision("jax_impl", np.float64):
+        got_jax = jax_cost(jnp.asarray(ZL), jnp.asarray(Y), "binary_cross_entropy")
+        assert got_jax.ndim == 0 and float(got_jax) == pytest.approx(expected, rel=1e-15)
+        W = np.arange(6.0).reshape(2, 3)
+        assert float(jax_l2([jnp.asarray(W)], 0.7, 3)) == pytest.approx(l2_cost([W], 0.7, 3), rel=1e-15)
+    assert float(torch_l2([torch.from_numpy(W)], 0.7, 3)) == pytest.approx(l2_cost([W], 0.7, 3), rel=1e-15)
+    assert type(l2_cost([W], 0.7, 3)) is float
+    spec = ModelSpec((3, 2, 1))
+    params, X = init_params(spec, 1, "he"), np.arange(9.0).reshape(3, 3) / 9
+    assert type(deep.forward_cost(params, X, Y, spec)) is float
+    assert type(deep.train_step(params, X, Y, spec, 0.1)[1]) is float
+    lp = {"w": np.ones((3, 1)), "b": np.float64(0.5)}
+    assert type(logistic.forward_cost(lp, X, Y)) is float
+    np.testing.assert_array_equal(logistic.forward(lp["w"], lp["b"], X), lp["w"].T @ X + 0.5)
+
+
+def importlib_precision(package: str, dtype):
+    import importlib
+
+    return importlib.import_module(f"{package}.convert").precision(dtype)

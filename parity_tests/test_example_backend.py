@@ -100,7 +100,7 @@ def test_cost_and_grads_match_the_reference(name, dtype):
     # float32 throughout, not only at the end: autograd casts a gradient back to the dtype
     # of a dict entry, so an upcast inside (np.where's and np.max's vjps make float64)
     # shows only when differentiating with respect to a bare array.
-    dW1 = autograd.grad(lambda W1: autograd_deep.loss({**params, "W1": W1}, X, Y, spec))(params["W1"])
+    dW1 = autograd.grad(lambda W1: autograd_deep.objective({**params, "W1": W1}, X, Y, spec))(params["W1"])
     assert dW1.dtype == np.dtype(dtype)
 
 

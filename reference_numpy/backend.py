@@ -1,7 +1,8 @@
 """The reference as a backend of nn-parity (the protocol of ``nn_contract.protocol``).
 
-NumPy by hand, on the CPU only. Timing's native step is ``deep.train_step`` /
-``logistic.train_step``, the step ``train`` repeats; the framework floor is the same matrix
+NumPy by hand, on the CPU only. Timing's native forward is ``deep.forward_cost`` /
+``logistic.forward_cost`` and its step ``deep.train_step`` / ``logistic.train_step`` (the
+course-1 gradient-descent step); the framework floor is the same matrix
 products through NumPy's BLAS.
 """
 
@@ -18,12 +19,13 @@ from nn_contract.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
 from . import deep, logistic
 
 __all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment", "conventions",
-           "matmul_seconds", "copy_seconds", "step_products"]
+           "matmul_seconds", "copy_seconds"]
 
 NAME = "numpy"
 LABEL = "NumPy (by hand)"
 REQUIRES: tuple[str, ...] = ()
 EXTRA = None
+COURSE_MODULES = "reference_numpy.course_modules"  # the course's math helpers (dnn_utils, ...), for students' notebooks
 CAPABILITIES = {
     "models": ("logistic", "deep"),
     "activations": ACTIVATION_NAMES,
@@ -51,7 +53,7 @@ def set_threads(n: int) -> str:
     return f"BLAS limited to {n} threads (threadpoolctl)"
 
 
-def step_products(dims: tuple[int, ...], m: int, dtype, seed: int = 0):
+def _step_products(dims: tuple[int, ...], m: int, dtype, seed: int = 0):
     """The step's matrix products for layer sizes ``dims = (n[0], ..., n[L])`` and m
     examples, as a callable over arrays drawn once: ``W[l] A[l-1]`` (n[l], m),
     ``dZ[l] A[l-1]ᵀ`` (n[l], n[l-1]) and, for l > 1, ``W[l]ᵀ dZ[l]`` (n[l-1], m)."""
@@ -92,13 +94,13 @@ def prepare(model: str, params: dict, X: np.ndarray, Y: np.ndarray, spec=None, *
         dims = spec.layer_dims
 
     def forward():
-        return mod.loss(state["params"], X, Y, *args)
+        return mod.forward_cost(state["params"], X, Y, *args)
 
     def step():
         state["params"], cost = mod.train_step(state["params"], X, Y, *args, learning_rate)
         return cost
 
-    return NativeStep(forward=forward, step=step, products=step_products(dims, X.shape[1], X.dtype))
+    return NativeStep(forward=forward, step=step, products=_step_products(dims, X.shape[1], X.dtype))
 
 
 def _best(fn, repeats: int) -> float:

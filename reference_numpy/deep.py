@@ -9,6 +9,11 @@ The building blocks are the notes' own, vectorised over the m examples (one per 
     linear_activation_backward dZ[l] = dA[l] * g[l]'(Z[l]), then linear_backward
     model_backward             dZ[L] from the loss, then back through the caches
     update_parameters          W[l] -= α dW[l], b[l] -= α db[l]
+    forward_cost               J from Z[L] and Y, a Python float
+    train_step                 one gradient-descent step -> (params, J), the native step
+
+``jax_impl.deep`` has the forward blocks and ``update_parameters`` under the same names and
+contracts (caches included); the backward ones are autodiff's there.
 
 Course 2's training methods (``optim``, ``dropout``): ``model_forward`` and ``model_backward``
 take inverted-dropout masks, ``model_backward`` the L2 strength λ, and ``train`` any of the
@@ -36,16 +41,13 @@ __all__ = [
     "linear_activation_backward",
     "model_backward",
     "update_parameters",
-    "loss",
+    "forward_cost",
     "train_step",
     "cost_and_grads",
     "train",
     "predict_proba",
     "predict",
 ]
-
-Cache = tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
-
 
 def linear_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray):
     """A_prev: (n[l-1], m), W: (n[l], n[l-1]), b: (n[l], 1) -> Z: (n[l], m), cache (A_prev, W, b)."""
@@ -162,14 +164,15 @@ def _cost_and_grads(params, X, Y, spec, masks=None, keep_prob=(), lambd=0.0):
     return cost, model_backward(AL, Y, caches, spec, masks, keep_prob, lambd)
 
 
-def loss(params: dict, X: np.ndarray, Y: np.ndarray, spec: ModelSpec) -> float:
-    """The forward pass and cost on checked arrays: X: (n_x, m), Y: (n[L], m) -> J."""
+def forward_cost(params: dict, X: np.ndarray, Y: np.ndarray, spec: ModelSpec) -> float:
+    """The forward pass and cost on checked arrays: X: (n_x, m), Y: (n[L], m) -> J, a
+    Python float."""
     return _logits_and_cost(params, X, Y, spec)[2]
 
 
 def train_step(params: dict, X: np.ndarray, Y: np.ndarray, spec: ModelSpec, learning_rate) -> tuple[dict, float]:
     """One gradient-descent step on checked arrays (the batch X, Y) -> (new params, J before
-    the update). The native step ``train`` repeats; ``params`` is left alone."""
+    the update, a Python float): the native step timing measures; ``params`` is left alone."""
     AL, caches, cost = _logits_and_cost(params, X, Y, spec)
     grads = model_backward(AL, Y, caches, spec)
     return update_parameters(params, grads, learning_rate), cost

@@ -1,4 +1,11 @@
-"""Logistic regression ŷ = σ(wᵀx + b), as in the notes: propagate, optimize, predict.
+"""Logistic regression ŷ = σ(wᵀx + b) by hand: forward, cost, gradients, update.
+
+    forward(w, b, X)              Z = wᵀX + b, the logits (the same in ``jax_impl``)
+    forward_cost(params, X, Y)    J, a Python float, on checked arrays
+    train_step(params, X, Y, α)   one gradient-descent step -> (params, J), the native step
+    cost_and_grads, train, predict_proba, predict   the public API (CONTRACT.md)
+
+The notes' own ``propagate``, ``optimize`` and ``predict(w, b, X)`` are ``course``'s.
 
 Parameters: ``w: (n_x, 1)``, ``b`` a Python float. Gradients: ``dw: (n_x, 1)``, ``db`` float.
 Course 2's optimizers (``optim``) and L2 on ``w`` apply as to the deep network; dropout does
@@ -15,7 +22,7 @@ from nn_contract.labels import labels_from_proba
 from .losses import compute_cost
 from .optim import GD, check_training_methods, init_state, l2_cost, update_parameters_with
 
-__all__ = ["forward", "loss", "propagate", "train_step", "cost_and_grads", "train", "predict_proba", "predict"]
+__all__ = ["forward", "forward_cost", "train_step", "cost_and_grads", "train", "predict_proba", "predict"]
 
 
 def forward(w: np.ndarray, b: float, X: np.ndarray) -> np.ndarray:
@@ -23,8 +30,9 @@ def forward(w: np.ndarray, b: float, X: np.ndarray) -> np.ndarray:
     return w.T @ X + b
 
 
-def propagate(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray, lambd: float = 0.0):
-    """The notes' ``propagate`` on checked arrays: (J, dw: (n_x, 1), db: float).
+def _propagate(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray, lambd: float = 0.0):
+    """Forward and backward on checked arrays: (J, dw: (n_x, 1), db: float). The cost comes
+    from the logits (``course.propagate`` is the notes' own, from A).
 
     dZ = A - Y per example, so dw = (1/m) X dZᵀ and db = (1/m) Σ dZ. ``lambd`` > 0 adds L2 on
     w only: J += (λ/2m) ‖w‖², dw += (λ/m) w.
@@ -41,16 +49,17 @@ def propagate(w: np.ndarray, b: float, X: np.ndarray, Y: np.ndarray, lambd: floa
     return cost, dw, db
 
 
-def loss(params: dict, X: np.ndarray, Y: np.ndarray) -> float:
-    """The forward pass and cost on checked arrays: params {"w", "b"} (b of X's dtype) -> J."""
+def forward_cost(params: dict, X: np.ndarray, Y: np.ndarray) -> float:
+    """The forward pass and cost on checked arrays: params {"w", "b"} (b of X's dtype),
+    X: (n_x, m), Y: (1, m) -> J, a Python float."""
     return compute_cost(forward(params["w"], params["b"], X), Y, "binary_cross_entropy")
 
 
 def train_step(params: dict, X: np.ndarray, Y: np.ndarray, learning_rate) -> tuple[dict, float]:
     """One gradient-descent step on checked arrays: params {"w", "b"} (b of X's dtype) ->
-    (new params, J before the update). The native step ``train`` repeats."""
+    (new params, J before the update, a Python float): the native step timing measures."""
     w, b = params["w"], params["b"]
-    cost, dw, db = propagate(w, b, X, Y)
+    cost, dw, db = _propagate(w, b, X, Y)
     lr = X.dtype.type(learning_rate)
     return {"w": w - lr * dw, "b": b - lr * X.dtype.type(db)}, cost
 
@@ -61,7 +70,7 @@ def cost_and_grads(params: dict, X, Y, *, lambd: float = 0.0):
     params, X, Y = check_logistic_inputs(params, X, Y)
     lambd = check_training_methods(GD(), lambd).lambd
     w, b = params["w"], X.dtype.type(params["b"])
-    cost, dw, db = propagate(w, b, X, Y, lambd)
+    cost, dw, db = _propagate(w, b, X, Y, lambd)
     return cost, {"dw": dw, "db": db}
 
 
@@ -83,7 +92,7 @@ def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int 
     state = init_state(methods.optimizer, params)
     costs: list[float] = []
     for _ in range(num_iterations):
-        cost, dw, db = propagate(params["w"], params["b"], X, Y, methods.lambd)
+        cost, dw, db = _propagate(params["w"], params["b"], X, Y, methods.lambd)
         # db in X's dtype, so that every update (and float32's) stays in that dtype
         params, state = update_parameters_with(methods.optimizer, params, {"dw": dw, "db": dtype(db)}, state,
                                                learning_rate)

@@ -1,7 +1,7 @@
 """The PyTorch package as a backend of nn-parity (the protocol of ``nn_contract.protocol``).
 
-Timing's native step is ``deep.train_step`` / ``logistic.train_step`` on the module and
-device tensors (examples as rows), synchronised with ``torch.cuda.synchronize`` on a GPU;
+Timing's native forward is the module's ``cost`` and its step the module's in-place
+``gd_step_`` (``DeepNetwork``, ``LogisticRegression``) on device tensors (examples as rows), synchronised with ``torch.cuda.synchronize`` on a GPU;
 float32 runs under ``convert.precision`` (IEEE float32, no TF32). The framework floor is
 the same products in torch, in the module's orientation: ``(W[l] A[l-1]ᵀ)ᵀ``, ``dZ[l]ᵀ A[l-1]``
 and ``dZ[l] W[l]``.
@@ -17,7 +17,11 @@ import torch
 from nn_contract.protocol import NativeStep
 from nn_contract.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
 
+# torch is imported above anyway, so the models load with the declaration (no lazy imports).
 from .convert import precision, resolve_device, to_tensor, torch_dtype
+from .deep import DeepNetwork, train_with_framework_defaults
+from .logistic import LogisticRegression
+from .optim import FRAMEWORK_DEFAULTS
 
 __all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment", "conventions", "train_with_framework_defaults",
            "matmul_seconds", "copy_seconds"]
@@ -85,23 +89,19 @@ def prepare(model: str, params: dict, X: np.ndarray, Y: np.ndarray, spec=None, *
     dev = resolve_device(device)
     with precision(X.dtype):
         if model == "logistic":
-            from . import logistic as mod
-
-            net = mod.LogisticRegression.from_params(params, device=device)
+            net = LogisticRegression.from_params(params, device=device)
             dims = (X.shape[0], 1)
         else:
-            from . import deep as mod
-
-            net = mod.DeepNetwork.from_params(params, spec, device=device)
+            net = DeepNetwork.from_params(params, spec, device=device)
             dims = spec.layer_dims
         A0, Yt = to_tensor(X.T, dev), to_tensor(Y, dev)
 
     def forward():
         with torch.inference_mode():
-            return mod.loss(net, A0, Yt)
+            return net.cost(A0, Yt)
 
     def step():
-        return mod.train_step(net, A0, Yt, learning_rate)
+        return net.gd_step_(A0, Yt, learning_rate)
 
     return NativeStep(forward=forward, step=step, sync=_sync_for(dev), context=precision(X.dtype),
                       products=_step_products(dims, X.shape[1], torch_dtype(X.dtype), dev))
@@ -145,14 +145,4 @@ def environment() -> dict:
 
 def conventions() -> dict[str, str]:
     """Each optimizer name (and "L2") -> torch.optim's default formula, as a user would call it."""
-    from .optim import FRAMEWORK_DEFAULTS
-
     return dict(FRAMEWORK_DEFAULTS)
-
-
-def train_with_framework_defaults(params, X, Y, spec, optimizer, **options):
-    """``deep.train`` through torch.optim configured with its own defaults, not the course's formulas
-    (``optim.train_with_framework_defaults``): the comparison of conventions times this."""
-    from .optim import train_with_framework_defaults as train
-
-    return train(params, X, Y, spec, optimizer, **options)

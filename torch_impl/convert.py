@@ -76,10 +76,10 @@ def params_to_tensors(params: Mapping[str, np.ndarray], device: torch.device | s
     return {key: to_tensor(value, device) for key, value in params.items()}
 
 
-def to_numpy(tensor: torch.Tensor) -> np.ndarray:
+def to_numpy(array: torch.Tensor) -> np.ndarray:
     """A tensor -> a new C-ordered NumPy array on the host, detached from autograd."""
     # .numpy() of a CPU tensor shares its memory; the copy is the caller's own.
-    return tensor.detach().cpu().numpy().copy()
+    return array.detach().cpu().numpy().copy()
 
 
 def to_float(tensor: torch.Tensor) -> float:
@@ -92,11 +92,13 @@ def to_float_list(tensor: torch.Tensor) -> list[float]:
     return to_numpy(tensor).tolist()
 
 
-def params_to_numpy(tensors: Mapping[str, torch.Tensor]) -> dict[str, np.ndarray]:
-    """{"W1": tensor, ...} in the contract layout -> {"W1": ndarray, ...}, each a new array."""
-    return {key: to_numpy(value) for key, value in tensors.items()}
+def params_to_numpy(params: Mapping[str, torch.Tensor], keys=None) -> dict[str, np.ndarray]:
+    """{"W1": tensor, ...} in the contract layout -> {"W1": ndarray, ...}, each a new array,
+    in the order of ``keys`` (default: params' own), as ``jax_impl.convert``'s."""
+    return {key: to_numpy(params[key]) for key in (params if keys is None else keys)}
 
 
-def grads_to_numpy(grads: Mapping[str, torch.Tensor]) -> dict[str, np.ndarray]:
-    """Gradients keyed by their parameter, {"W1": dJ/dW1, ...} -> {"dW1": ndarray, ...}."""
-    return {f"d{key}": to_numpy(value) for key, value in grads.items()}
+def grads_to_numpy(grads: Mapping[str, torch.Tensor], keys=None) -> dict[str, np.ndarray]:
+    """Gradients keyed by their parameter, {"W1": dJ/dW1, ...} -> {"dW1": ndarray, ...}, in the
+    order of ``keys`` (params' names; default: grads' own), as ``jax_impl.convert``'s."""
+    return {f"d{key}": to_numpy(grads[key]) for key in (grads if keys is None else keys)}

@@ -4,7 +4,10 @@
 users expect: ``nn.Linear`` computes ``A[l-1] W[l]ᵀ + b[l]``, so its ``weight`` is W[l]
 itself, ``(n[l], n[l-1])``, its gradient is dW[l] as it stands, and its ``bias`` is b[l]
 flattened. The public functions take and return the notes' layout (columns are examples)
-and convert once, through ``convert``.
+and convert once, through ``convert``. The native form is the module: ``from_params`` /
+``to_params``, ``forward`` (the logits), ``cost`` and the in-place ``gd_step_`` (the native
+step timing measures); the reference's building blocks have no namesakes here, since their
+contracts (columns, caches, floats) are not torch's.
 
 Course 2's methods: ``train`` steps a ``torch.optim`` optimizer configured to the course's
 formulas (``optim``: the mappings, L2 as weight decay on the weights' group, the decay as a
@@ -37,10 +40,10 @@ from nn_contract.spec import ModelSpec
 
 from .activations import ACTIVATIONS
 from .convert import grads_to_numpy, params_to_numpy, params_to_tensors, precision, resolve_device, to_float, to_float_list, to_numpy, to_tensor, torch_dtype
-from .losses import compute_cost
-from .optim import course_optimizer, decay_scheduler, l2_term, set_l2
+from .losses import cost_from_logits
+from .optim import course_optimizer, decay_scheduler, default_optimizer, l2_term, set_l2
 
-__all__ = ["DeepNetwork", "loss", "train_step", "cost_and_grads", "train", "predict_proba", "predict"]
+__all__ = ["DeepNetwork", "cost_and_grads", "train", "train_with_framework_defaults", "predict_proba", "predict"]
 
 
 class DeepNetwork(nn.Module):
@@ -123,10 +126,20 @@ class DeepNetwork(nn.Module):
         """A[0]: (m, n_x), Y: (n[L], m) -> J, a 0-dim tensor in the graph; with the L2 term
         (λ/2m) Σ ‖W[l]‖² when ``lambd`` > 0, and dropout as in ``forward``."""
         # Z[L]ᵀ is a view: the loss sees the notes' (n[L], m) without a copy.
-        cost = compute_cost(self(A0, masks, keep_prob).T, Y, self.spec.loss)
+        cost = cost_from_logits(self(A0, masks, keep_prob).T, Y, self.spec.loss)
         if lambd > 0:
             cost = cost + l2_term(self.weights(), lambd, Y.shape[1])
         return cost
+
+    def gd_step_(self, A0: torch.Tensor, Y: torch.Tensor, learning_rate: float) -> torch.Tensor:
+        """One gradient-descent step on the batch (A[0]: (m, n_x) rows, Y: (n[L], m)), in place
+        (torch's trailing ``_``); returns this step's cost before the update, a 0-dim tensor on
+        the device (no host sync). The native step timing measures."""
+        cost, grads = _cost_and_grad_tensors(self, A0, Y)
+        with torch.no_grad():
+            for param, grad in zip(self.parameters(), grads):
+                param.sub_(grad, alpha=learning_rate)  # W[l] -= α dW[l], b[l] -= α db[l]
+        return cost.detach()
 
 
 def _linear(layer: nn.Linear, A: torch.Tensor) -> torch.Tensor:
@@ -146,22 +159,6 @@ def _cost_and_grad_tensors(model: DeepNetwork, A0: torch.Tensor, Y: torch.Tensor
     """J and (dJ/dW[1], dJ/db[1], ...) as tensors; A[0] needs no grad, so no dA[0] is made."""
     cost = model.cost(A0, Y)
     return cost, torch.autograd.grad(cost, tuple(model.parameters()))
-
-
-def loss(model: DeepNetwork, A0: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
-    """The forward pass and cost on device tensors: A[0]: (m, n_x) rows, Y: (n[L], m) -> J."""
-    return model.cost(A0, Y)
-
-
-def train_step(model: DeepNetwork, A0: torch.Tensor, Y: torch.Tensor, learning_rate: float) -> torch.Tensor:
-    """One gradient-descent step on the batch (A[0]: (m, n_x) rows, Y: (n[L], m)), updating
-    ``model`` in place; returns this step's cost before the update, a 0-dim tensor on the
-    device (no host sync). The native step ``train`` repeats."""
-    cost, grads = _cost_and_grad_tensors(model, A0, Y)
-    with torch.no_grad():
-        for param, grad in zip(model.parameters(), grads):
-            param.sub_(grad, alpha=learning_rate)  # W[l] -= α dW[l], b[l] -= α db[l]
-    return cost.detach()
 
 
 def _masks_to_rows(masks: dict, device: torch.device) -> dict[str, torch.Tensor]:
@@ -265,6 +262,25 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
                                      seed=seed, num_epochs=num_epochs, batch_size=batch_size, m=X.shape[1])
     return _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device,
                           course_optimizer)
+
+
+def train_with_framework_defaults(params: dict, X, Y, spec, optimizer, *, learning_rate: float, num_epochs: int,
+                                  batch_size: int | None = None, seed: int = 0, lambd: float = 0.0,
+                                  device: str = "cpu"):
+    """``train`` with torch's optimizers as a user would call them (``optim.default_optimizer``),
+    not mapped to the course: ``SGD(lr, momentum=β)`` undamped, ``RMSprop(alpha=β, eps=ε)``,
+    ``Adam``, and ``weight_decay=λ/m`` on every parameter, biases included. No decay, no dropout.
+
+    X: (n_x, m), Y: (n[L], m); the same batches as ``train``. Returns (params, costs),
+    each cost the step's forward cost with the course's L2 term (λ/2m) Σ‖W[l]‖², so the
+    curves compare with the course's.
+    """
+    params, X, Y = check_deep_inputs(params, X, Y, spec)
+    learning_rate, num_epochs, batch_size, seed = check_train_args(learning_rate, num_epochs, batch_size, seed, X)
+    methods = check_training_methods(optimizer, lambd, 1.0, 0.0, 1, spec, seed=seed, num_epochs=num_epochs,
+                                     batch_size=batch_size, m=X.shape[1])
+    return _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device,
+                          default_optimizer)
 
 
 def predict_proba(params: dict, X, spec: ModelSpec, device: str = "cpu") -> np.ndarray:

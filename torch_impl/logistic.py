@@ -2,8 +2,10 @@
 
 Parameters: ``w: (n_x, 1)``, ``b`` a Python float; the module's ``weight`` is wᵀ,
 ``(1, n_x)``, and its ``bias`` is b, ``(1,)``. Gradients come from autograd:
-``dw: (n_x, 1)``, ``db`` float. Inside, examples are rows, as torch users expect.
-Course 2's optimizers and L2 on w run on ``torch.optim`` as ``optim`` maps them.
+``dw: (n_x, 1)``, ``db`` float. Inside, examples are rows, as torch users expect: the
+native form is the module (``from_params``/``to_params``, ``cost``, the in-place
+``gd_step_``), not functions named as the reference's, whose contracts (columns, NumPy,
+floats) differ. Course 2's optimizers and L2 on w run on ``torch.optim`` as ``optim`` maps them.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ from nn_contract.optim import GD, check_training_methods
 
 from .activations import sigmoid
 from .convert import precision, resolve_device, to_float, to_float_list, to_numpy, to_tensor, torch_dtype
-from .losses import compute_cost
+from .losses import cost_from_logits
 from .optim import course_optimizer, l2_term, set_l2
 
-__all__ = ["LogisticRegression", "loss", "propagate", "train_step", "cost_and_grads", "train", "predict_proba", "predict"]
+__all__ = ["LogisticRegression", "cost_and_grads", "train", "predict_proba", "predict"]
 
 
 class LogisticRegression(nn.Module):
@@ -69,31 +71,30 @@ class LogisticRegression(nn.Module):
         """A[0] = X rows: (m, n_x) -> Z: (m, 1), the logits (σ is left to the loss)."""
         return self.linear(A0)
 
+    def cost(self, A0: torch.Tensor, Y: torch.Tensor, lambd: float = 0.0) -> torch.Tensor:
+        """A[0]: (m, n_x) rows, Y: (1, m) -> J, a 0-dim tensor in the graph; with the L2 term
+        (λ/2m) ‖w‖² when ``lambd`` > 0 (b is never regularised)."""
+        cost = cost_from_logits(self(A0).T, Y, "binary_cross_entropy")
+        if lambd > 0:
+            cost = cost + l2_term([self.linear.weight], lambd, Y.shape[1])
+        return cost
 
-def propagate(model: LogisticRegression, A0: torch.Tensor, Y: torch.Tensor, lambd: float = 0.0):
-    """The notes' ``propagate`` on tensors: A[0]: (m, n_x), Y: (1, m) ->
-    (J, dw: (n_x, 1), db: (1,)), by autograd; J is a 0-dim tensor. ``lambd`` > 0 adds
-    (λ/2m) ‖w‖² to J (so dw += (λ/m) w; b is never regularised)."""
-    cost = compute_cost(model(A0).T, Y, "binary_cross_entropy")
-    if lambd > 0:
-        cost = cost + l2_term([model.linear.weight], lambd, Y.shape[1])
+    def gd_step_(self, A0: torch.Tensor, Y: torch.Tensor, learning_rate: float) -> torch.Tensor:
+        """One gradient-descent step on A[0]: (m, n_x) rows, Y: (1, m), in place (torch's
+        trailing ``_``); returns the cost before the update, a 0-dim tensor on the device (no
+        host sync). The native step timing measures."""
+        cost, dw, db = _cost_and_grad_tensors(self, A0, Y)
+        with torch.no_grad():
+            self.linear.weight.sub_(dw.T, alpha=learning_rate)  # w -= α dw
+            self.linear.bias.sub_(db, alpha=learning_rate)  # b -= α db
+        return cost.detach()
+
+
+def _cost_and_grad_tensors(model: LogisticRegression, A0: torch.Tensor, Y: torch.Tensor, lambd: float = 0.0):
+    """A[0]: (m, n_x), Y: (1, m) -> (J, dw: (n_x, 1), db: (1,)) by autograd; J a 0-dim tensor."""
+    cost = model.cost(A0, Y, lambd)
     dW, db = torch.autograd.grad(cost, (model.linear.weight, model.linear.bias))
     return cost, dW.T, db
-
-
-def loss(model: LogisticRegression, A0: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
-    """The forward pass and cost on device tensors: A[0]: (m, n_x) rows, Y: (1, m) -> J."""
-    return compute_cost(model(A0).T, Y, "binary_cross_entropy")
-
-
-def train_step(model: LogisticRegression, A0: torch.Tensor, Y: torch.Tensor, learning_rate: float) -> torch.Tensor:
-    """One gradient-descent step, updating ``model`` in place; returns the cost before the
-    update, a 0-dim tensor on the device (no host sync). The native step ``train`` repeats."""
-    cost, dw, db = propagate(model, A0, Y)
-    with torch.no_grad():
-        model.linear.weight.sub_(dw.T, alpha=learning_rate)  # w -= α dw
-        model.linear.bias.sub_(db, alpha=learning_rate)  # b -= α db
-    return cost.detach()
 
 
 def cost_and_grads(params: dict, X, Y, device: str = "cpu", *, lambd: float = 0.0):
@@ -104,7 +105,7 @@ def cost_and_grads(params: dict, X, Y, device: str = "cpu", *, lambd: float = 0.
     device = resolve_device(device)
     with precision(X.dtype):
         model = LogisticRegression._from_checked(params, device)
-        cost, dw, db = propagate(model, to_tensor(X.T, device), to_tensor(Y, device), lambd)
+        cost, dw, db = _cost_and_grad_tensors(model, to_tensor(X.T, device), to_tensor(Y, device), lambd)
         return to_float(cost), {"dw": to_numpy(dw), "db": to_float(db)}
 
 
@@ -131,7 +132,7 @@ def train(params: dict, X, Y, learning_rate: float = 0.005, num_iterations: int 
             set_l2(torch_optimizer, methods.lambd, m)
         costs = []
         for _ in range(num_iterations):
-            cost = loss(model, A0, Y)
+            cost = model.cost(A0, Y)
             torch_optimizer.zero_grad()
             cost.backward()
             cost = cost.detach()

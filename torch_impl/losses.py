@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-__all__ = ["LOSSES", "compute_cost"]
+__all__ = ["LOSSES", "cost_from_logits"]
 
 
 def _binary_cross_entropy(ZL, Y):
@@ -43,7 +43,10 @@ LOSSES = {
 }
 
 
-def compute_cost(ZL: torch.Tensor, Y: torch.Tensor, loss: str) -> torch.Tensor:
-    """ZL, Y: (n[L], m) -> J, a 0-dim tensor (still on the device, still in the graph)."""
+def cost_from_logits(ZL: torch.Tensor, Y: torch.Tensor, loss: str) -> torch.Tensor:
+    """ZL, Y: (n[L], m) -> J, a 0-dim tensor (still on the device, still in the graph).
+
+    The reference's ``losses.compute_cost`` returns a Python float; this one never syncs
+    with the host, hence its own name."""
     m = Y.shape[1]
     return LOSSES[loss](ZL, Y).sum() / m

@@ -12,16 +12,16 @@ tested in ``parity_tests/test_training_methods.py``):
     L2        weight_decay=λ/m on a group of the weights only; the biases' group has none
     decay     LambdaLR, factor 1 / (1 + decay_rate ⌊e / time_interval⌋), stepped per epoch
 
-``FRAMEWORK_DEFAULTS`` and ``train_with_framework_defaults`` give torch as a user would call
-it instead, for the conventions report.
+``FRAMEWORK_DEFAULTS`` and ``default_optimizer`` give torch as a user would call it instead,
+for the conventions report (``deep.train_with_framework_defaults`` trains with it). This
+module sits below ``deep`` and ``logistic``: it imports neither.
 """
 
 from __future__ import annotations
 
 import torch
 
-from nn_contract.checks import check_deep_inputs, check_train_args
-from nn_contract.optim import Adam, GD, Momentum, RMSprop, check_training_methods
+from nn_contract.optim import Adam, GD, Momentum, RMSprop
 
 __all__ = [
     "FRAMEWORK_DEFAULTS",
@@ -30,7 +30,6 @@ __all__ = [
     "decay_scheduler",
     "set_l2",
     "l2_term",
-    "train_with_framework_defaults",
 ]
 
 # torch's formulas as a user calls them with the course's hyperparameters (step t, buf and s
@@ -109,26 +108,6 @@ def set_l2(torch_optimizer: torch.optim.Optimizer, lambd: float, m: int) -> None
 
 
 def l2_term(weights, lambd: float, m: int) -> torch.Tensor:
-    """(λ/2m) Σ ‖W‖² over ``weights``, a 0-dim tensor (in the graph if they require grad)."""
+    """(λ/2m) Σ ‖W‖² over ``weights`` (never biases), a 0-dim tensor (in the graph if they
+    require grad); the reference's ``l2_cost`` returns a Python float instead."""
     return (lambd / (2 * m)) * sum((W * W).sum() for W in weights)
-
-
-def train_with_framework_defaults(params: dict, X, Y, spec, optimizer, *, learning_rate: float, num_epochs: int,
-                                  batch_size: int | None = None, seed: int = 0, lambd: float = 0.0,
-                                  device: str = "cpu"):
-    """``deep.train`` with torch's optimizers as a user would call them (``default_optimizer``),
-    not mapped to the course: ``SGD(lr, momentum=β)`` undamped, ``RMSprop(alpha=β, eps=ε)``,
-    ``Adam``, and ``weight_decay=λ/m`` on every parameter, biases included. No decay, no dropout.
-
-    X: (n_x, m), Y: (n[L], m); the same batches as ``deep.train``. Returns (params, costs),
-    each cost the step's forward cost with the course's L2 term (λ/2m) Σ‖W[l]‖², so the
-    curves compare with the course's.
-    """
-    from . import deep  # deep imports this module
-
-    params, X, Y = check_deep_inputs(params, X, Y, spec)
-    learning_rate, num_epochs, batch_size, seed = check_train_args(learning_rate, num_epochs, batch_size, seed, X)
-    methods = check_training_methods(optimizer, lambd, 1.0, 0.0, 1, spec, seed=seed, num_epochs=num_epochs,
-                                     batch_size=batch_size, m=X.shape[1])
-    return deep._train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device,
-                               default_optimizer)

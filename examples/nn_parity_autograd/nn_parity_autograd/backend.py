@@ -111,7 +111,7 @@ def prepare(model: str, params: dict, X, Y, spec=None, *, device: str = "cpu", l
         raise ValueError(f"model must be 'logistic' or 'deep', got {model!r}")
 
     def forward():
-        return mod.loss(state["params"], X, Y, *args)
+        return mod.objective(state["params"], X, Y, *args)
 
     def step():
         state["params"], cost = mod.train_step(state["params"], X, Y, *args, learning_rate)

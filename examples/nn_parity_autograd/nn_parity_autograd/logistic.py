@@ -14,9 +14,9 @@ from nn_contract.labels import labels_from_proba
 
 from .activations import sigmoid
 from .backend import check_device
-from .losses import compute_cost
+from .losses import cost_from_logits
 
-__all__ = ["forward", "loss", "train_step", "cost_and_grads", "train", "predict_proba", "predict"]
+__all__ = ["forward", "objective", "train_step", "cost_and_grads", "train", "predict_proba", "predict"]
 
 
 def forward(w, b, X):
@@ -24,12 +24,13 @@ def forward(w, b, X):
     return w.T @ X + b
 
 
-def loss(params: dict, X, Y):
-    """params {"w", "b"} (b of X's dtype), X: (n_x, m), Y: (1, m) -> J, from the logits."""
-    return compute_cost(forward(params["w"], params["b"], X), Y, "binary_cross_entropy")
+def objective(params: dict, X, Y):
+    """params {"w", "b"} (b of X's dtype), X: (n_x, m), Y: (1, m) -> J from the logits, a
+    scalar of X's dtype (traced where params are): what ``autograd.value_and_grad`` takes."""
+    return cost_from_logits(forward(params["w"], params["b"], X), Y, "binary_cross_entropy")
 
 
-_value_and_grad = value_and_grad(loss)
+_value_and_grad = value_and_grad(objective)
 
 
 def _internal(params: dict, X: np.ndarray) -> dict:
@@ -39,7 +40,8 @@ def _internal(params: dict, X: np.ndarray) -> dict:
 
 def train_step(params: dict, X: np.ndarray, Y: np.ndarray, learning_rate: float):
     """One gradient-descent step on checked arrays: params {"w", "b"} (b of X's dtype) ->
-    (new params, J before the update). The native step ``train`` repeats."""
+    (new params, J before the update, a Python float), as the reference's ``train_step``: the
+    native step ``train`` repeats."""
     cost, grads = _value_and_grad(params, X, Y)
     lr = X.dtype.type(learning_rate)
     return {"w": params["w"] - lr * grads["w"], "b": params["b"] - lr * X.dtype.type(grads["b"])}, float(cost)

@@ -22,7 +22,7 @@ import autograd.numpy as anp
 import numpy as onp
 from autograd.extend import defvjp, primitive
 
-__all__ = ["LOSSES", "log_sum_exp", "compute_cost"]
+__all__ = ["LOSSES", "log_sum_exp", "cost_from_logits"]
 
 
 @primitive
@@ -60,7 +60,8 @@ LOSSES = {
 }
 
 
-def compute_cost(ZL, Y, loss: str):
-    """ZL, Y: (n[L], m) -> J, a scalar of ZL's dtype (traced where ZL is)."""
+def cost_from_logits(ZL, Y, loss: str):
+    """ZL, Y: (n[L], m) -> J, a scalar of ZL's dtype (traced where ZL is), as torch's and JAX's
+    of the same name; the reference's ``compute_cost`` returns a Python float instead."""
     m = Y.shape[1]
     return anp.sum(LOSSES[loss](ZL, Y)) / m

@@ -17,8 +17,8 @@ def train(params, X, Y, learning_rate=0.005, num_iterations=2000):
     w, b = params["w"], X.dtype.type(checked["b"])
     costs = []
     for _ in range(num_iterations):
-        cost, dw, db = _ref.propagate(w, b, X, Y)
-        w -= lr * dw  # the defect: the caller's array
-        b = b - lr * X.dtype.type(db)
+        cost, grads = _ref.cost_and_grads({"w": w, "b": b}, X, Y)
+        w -= lr * grads["dw"]  # the defect: the caller's array
+        b = b - lr * X.dtype.type(grads["db"])
         costs.append(cost)
     return {"w": w, "b": float(b)}, costs

@@ -10,10 +10,10 @@ __all__ = ["cost_and_grads", "train", "predict_proba", "predict"]
 
 
 def _cost_and_grads(w, b, X, Y):
-    """On checked arrays, b of X's dtype: the reference's propagate, then the defect."""
-    cost, dw, db = _ref.propagate(w, b, X, Y)
+    """On checked arrays, b of X's dtype: the reference's cost and gradients, then the defect."""
+    cost, grads = _ref.cost_and_grads({"w": w, "b": b}, X, Y)
     m = X.shape[1]
-    return cost, dw * m, db * m  # the defect
+    return cost, grads["dw"] * m, grads["db"] * m  # the defect
 
 
 def cost_and_grads(params, X, Y):
