@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nn_contract import ModelSpec, init_params
+from nn_contract import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES, ModelSpec, init_params, optim
 from nn_contract.protocol import TRAINING_OPTIONS
 
 __all__ = ["FEATURES", "unsupported_reason", "supported_summary"]
@@ -71,8 +71,6 @@ def _probe_call(backend, key: str, value) -> str | None:
     elif key == "dtype":
         dtype = value
     elif key == "optimizer":
-        from nn_contract import optim
-
         call, options = "train", {"optimizer": getattr(optim, value)(), "num_epochs": 1}
     if "deep" not in backend.models():
         model = "logistic"
@@ -139,8 +137,6 @@ def unsupported_reason(backend, features: dict) -> str | None:
 
 def supported_summary(backend) -> dict[str, str]:
     """Each capability key -> what the backend supports, in words (declared or probed)."""
-    from nn_contract import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
-
     universe = {
         "activation": ACTIVATION_NAMES,
         "output": OUTPUT_NAMES,

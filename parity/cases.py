@@ -12,7 +12,9 @@ import numpy as np
 
 from nn_contract import ACTIVATION_NAMES, ModelSpec, init_logistic_params, init_params
 
-__all__ = ["Case", "make_data", "builtin_cases", "training_cases"]
+from .registry import reference_backend
+
+__all__ = ["Case", "make_data", "builtin_cases", "training_cases", "case_features"]
 
 
 def make_data(output: str, n_x: int, n_y: int, m: int, seed: int, dtype="float64"):
@@ -86,11 +88,19 @@ class Case:
 
 
 def _logits(params: dict, X: np.ndarray, spec: ModelSpec) -> np.ndarray:
-    """Z[L] of the reference's forward pass (its building blocks, through the registry)."""
-    from .registry import reference_backend
+    """Z[L]: (n[L], m), the reference's A[L] for the same network with a linear output (where
+    A[L] = Z[L]), through the protocol's ``predict_proba``."""
+    logits = ModelSpec(spec.layer_dims, spec.hidden_activation, "linear", leaky_slope=spec.leaky_slope)
+    return np.asarray(reference_backend().predict_proba("deep", params, X, logits))
 
-    _, caches = reference_backend().module("deep").model_forward(params, X, spec)
-    return caches[-1][1]
+
+def case_features(case: Case, dtype: str, device: str) -> dict:
+    """What a backend must support to run ``case`` (``Backend.unsupported``'s keywords)."""
+    features = {"model": case.model, "function": "cost_and_grads", "dtype": dtype, "device": device}
+    if case.model == "deep":
+        spec = case.spec
+        features.update(activation=tuple(sorted(set(spec.activations[:-1]))), output=spec.output, loss=spec.loss)
+    return features
 
 
 def builtin_cases() -> list[Case]:

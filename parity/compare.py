@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .cases import Case
+from .cases import Case, case_features  # case_features: re-exported, its home is cases
 from .registry import Backend, available_backends, reference_backend
 from .tolerance import GRAD_SCALE_FLOOR, dict_relative_error, relative_error, tolerance
 
@@ -41,15 +41,6 @@ def compare_case(case: Case, backend: Backend, device: str = "cpu", dtype: str =
         "grad_tol": tol.grad,
         "passed": bool(cost_err <= tol.cost and grad_err <= tol.grad),
     }
-
-
-def case_features(case, dtype: str, device: str) -> dict:
-    """What a backend must support to run ``case`` (``Backend.unsupported``'s keywords)."""
-    features = {"model": case.model, "function": "cost_and_grads", "dtype": dtype, "device": device}
-    if case.model == "deep":
-        spec = case.spec
-        features.update(activation=tuple(sorted(set(spec.activations[:-1]))), output=spec.output, loss=spec.loss)
-    return features
 
 
 def parity_table(cases: Iterable[Case], backends: Iterable[Backend] | None = None,

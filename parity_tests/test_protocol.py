@@ -46,10 +46,32 @@ def _broken(name: str) -> Backend:
 
 # --------------------------------------------------------------------------- the harness names no framework
 
-# An import of a framework or of an implementation module (not the contract's spec, init,
-# checks, optim, dropout or protocol) by name.
-_NAMED = re.compile(r"^\s*(import|from)\s+(torch|jax|jaxlib|optax|autograd|torch_impl|jax_impl|"
-                    r"reference_numpy\.(deep|logistic|backend|activations|losses))\b", re.M)
+# parity/ and reports/ import no framework and no implementation package, in any form: they
+# reach backends, the reference included, through the registry (the contract, nn_contract, is
+# theirs to import).
+_FORBIDDEN = ("torch", "jax", "jaxlib", "optax", "autograd", "torch_impl", "jax_impl", "reference_numpy")
+_NAME = "|".join(_FORBIDDEN)
+_NAMED = re.compile(rf"^[ \t]*(?:from[ \t]+(?:{_NAME})(?:\.\w+)*[ \t]+import\b"
+                    rf"|import[ \t]+(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*(?:{_NAME})(?:\.\w+)*(?![\w.]))",
+                    re.M)
+
+
+@pytest.mark.parametrize("name", _FORBIDDEN)
+@pytest.mark.parametrize("form", ["import {}", "import {}.sub", "import {} as alias", "import {}.sub as alias",
+                                  "import os, {}", "from {} import thing", "from {}.sub import thing",
+                                  "from {}.sub.deeper import (thing,", "    import {}  # inside a function",
+                                  "\tfrom {} import thing"])
+def test_the_import_pattern_catches_every_form(name, form):
+    line = form.format(name)
+    assert _NAMED.search(f"x = 1\n{line}\n"), line
+
+
+@pytest.mark.parametrize("line", ["import torchvision", "from torchvision import models", "import numpy",
+                                  "from nn_contract import ModelSpec, optim", "from parity.registry import Backend",
+                                  "from . import trajectories", "# import torch", "text = 'import torch'",
+                                  "import reference_numpy_extras", "from jax_implementation import x"])
+def test_the_import_pattern_leaves_other_imports_alone(line):
+    assert not _NAMED.search(line), line
 
 
 @pytest.mark.parametrize("folder", ["parity", "reports"])

@@ -16,6 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from parity import BACKENDS, BackendError, register_backend
+from parity.capabilities import supported_summary
+from parity.conformance import run_conformance, summarise
+
+from .render import render_html, render_markdown
+
 __all__ = ["CheckError", "CheckResult", "run_check", "print_summary"]
 
 
@@ -39,8 +45,6 @@ class CheckResult:
 
 
 def _resolve(package: str, source: str):
-    from parity import BACKENDS, BackendError, register_backend
-
     try:
         if package in BACKENDS:
             backend = BACKENDS[package]
@@ -82,11 +86,6 @@ def run_check(package: str, *, against: str = "numpy", quick: bool = False, dtyp
               devices=("cpu",), out: Path | None = None, progress: bool = True) -> CheckResult:
     """Run the conformance suite on ``package`` (a registered backend's name or any importable
     package) and write the files. Raises ``CheckError`` for a request that cannot run."""
-    from parity.capabilities import supported_summary
-    from parity.conformance import run_conformance, summarise
-
-    from .render import render_html, render_markdown
-
     started = time.perf_counter()
     backend = _resolve(package, "command line")
     reference = _resolve(against, "command line")
