@@ -1,9 +1,10 @@
 """The JAX package as a backend of nn-parity (the protocol of ``nn_contract.protocol``).
 
 Timing's native forward is ``deep.loss_fn`` / ``logistic.loss_fn`` (jitted) and its step the
-module-level jitted ``deep.gd_step`` / ``logistic.gd_step`` on device arrays, params pytree in and out, synchronised with ``jax.block_until_ready`` (JAX
-dispatches asynchronously, on the CPU too). Calls run under ``convert.precision``: float64
-where asked, and matmul precision "highest" (no TF32). The framework floor is the same
+module-level jitted ``deep.gd_step`` / ``logistic.gd_step`` on device arrays, params pytree in
+and out, synchronised with ``jax.block_until_ready`` (JAX dispatches asynchronously, on the
+CPU too). Calls run under ``convert.precision``: float64 where asked, and matmul precision
+"highest" (no TF32). The framework floor is the same
 products, jitted together.
 """
 

@@ -1,9 +1,9 @@
 """The PyTorch package as a backend of nn-parity (the protocol of ``nn_contract.protocol``).
 
 Timing's native forward is the module's ``cost`` and its step the module's in-place
-``gd_step_`` (``DeepNetwork``, ``LogisticRegression``) on device tensors (examples as rows), synchronised with ``torch.cuda.synchronize`` on a GPU;
-float32 runs under ``convert.precision`` (IEEE float32, no TF32). The framework floor is
-the same products in torch, in the module's orientation: ``(W[l] A[l-1]ᵀ)ᵀ``, ``dZ[l]ᵀ A[l-1]``
+``gd_step_`` (``DeepNetwork``, ``LogisticRegression``) on device tensors (examples as rows),
+synchronised with ``torch.cuda.synchronize`` on a GPU; float32 runs under
+``convert.precision`` (IEEE float32, no TF32). The framework floor is the same products in torch, in the module's orientation: ``(W[l] A[l-1]ᵀ)ᵀ``, ``dZ[l]ᵀ A[l-1]``
 and ``dZ[l] W[l]``.
 """
 

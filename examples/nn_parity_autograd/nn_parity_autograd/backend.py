@@ -41,7 +41,7 @@ def devices() -> dict[str, str | None]:
 
 def check_device(device) -> str:
     """``"cpu"``; any other name is refused, by the contract's validator or as not here."""
-    from nn_contract.checks import check_device_name
+    from nn_contract.checks import check_device_name  # lazy: the declaration needs no nn-parity
 
     name = check_device_name(device)
     reason = devices()[name]
@@ -92,17 +92,17 @@ def prepare(model: str, params: dict, X, Y, spec=None, *, device: str = "cpu", l
     forward(): the cost; step(): forward, backward by autograd, update, on this closure's own
     params (the caller's are never written). Returns ``nn_contract.protocol.NativeStep``.
     """
-    from nn_contract.protocol import NativeStep
+    from nn_contract.protocol import NativeStep  # lazy: the declaration needs no nn-parity
 
     check_device(device)
     if model == "logistic":
-        from . import logistic as mod
+        from . import logistic as mod  # lazy: the declaration needs no autograd
 
         state = {"params": {"w": params["w"], "b": X.dtype.type(params["b"])}}
         args: tuple = ()
         dims = (X.shape[0], 1)
     elif model == "deep":
-        from . import deep as mod
+        from . import deep as mod  # lazy: the declaration needs no autograd
 
         state = {"params": dict(params)}
         args = (spec,)
