@@ -1,7 +1,9 @@
 """``nn-parity report`` end to end: the --quick report on built-in data, its files (the
 conventions comparison and the training methods among them), the GPU-less path, --data, a
-run with nothing to compare, the exit codes, and that a previous report is replaced only on
-success. The sections' parts on synthetic input are in test_report_sections.py."""
+run with nothing to compare, the exit codes, a backend that raises (in every section, or a
+third party's train on one timing workload: failed rows, the report completed, exit 1), and
+that a previous report is replaced only on success. The sections' parts on synthetic input
+are in test_report_sections.py."""
 
 from __future__ import annotations
 

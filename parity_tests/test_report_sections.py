@@ -297,3 +297,49 @@ def test_markdown_becomes_one_html_page_with_tables_and_embedded_figures(tmp_pat
     assert "<figure><img alt=\"A caption\" src=\"data:image/png;base64," in page
     assert "<figcaption>A caption</figcaption></figure>" in page and ".png" not in page
     assert render.render_html(blocks, tmp_path, "the title") == page  # one Markdown, one page
+
+
+# --------------------------------------------------------------------------- hooks that raise
+
+
+class _ProbeBackend:
+    """A stand-in with the two probes of the protocol: ``seconds`` per call, or raising."""
+
+    def __init__(self, name, seconds=None):
+        self.name, self.seconds = name, seconds
+
+    def device_reason(self, device):
+        return None
+
+    def hook(self, name):
+        def probe(*args):
+            if self.seconds is None:
+                raise RuntimeError(f"{self.name}'s {name} is broken")
+            return self.seconds
+        return probe
+
+
+def test_a_probe_that_raises_is_left_out_of_the_limits_and_named():
+    from reports.limits import measure_limits
+
+    limits = measure_limits("cpu", "float64", quick=True, backends=[_ProbeBackend("bad"), _ProbeBackend("ok", 1e-3)])
+    assert limits.matmul_flops_per_s == pytest.approx(2 * 256**3 / 1e-3)
+    assert limits.failed == (("bad", "RuntimeError: bad's matmul_seconds is broken"),)
+    with pytest.raises(ValueError, match="no installed backend can probe.*bad's matmul_seconds is broken"):
+        measure_limits("cpu", "float64", quick=True, backends=[_ProbeBackend("bad")])
+
+
+def test_an_environment_hook_that_raises_is_recorded(monkeypatch):
+    from reports import environment
+
+    real = Backend.hook
+
+    def hook(self, name):
+        if self.name == "torch" and name == "environment":
+            return lambda: (_ for _ in ()).throw(OSError("no driver"))
+        return real(self, name)
+
+    monkeypatch.setattr(Backend, "hook", hook)
+    backends = environment.collect_environment({"threads": 1})["backends"]
+    assert backends["torch"]["framework_error"] == "OSError: no driver" and "framework" not in backends["torch"]
+    assert "framework" in backends["jax"]
