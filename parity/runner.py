@@ -139,10 +139,15 @@ class Runner:
                      detail=f"raised {type(exc).__name__}: {exc}")
 
     def run_or_skip(self, planned: Planned, section_needs: Mapping[str, object] | None = None) -> None:
-        """The one skip-or-run: a skipped row with the reason, or the check run."""
+        """The one skip-or-run: a skipped row with the reason, or the check run. A backend whose
+        declaration cannot be read (``CAPABILITIES`` not a dict of names, ...) fails the check."""
         needs = merge_needs(section_needs or {}, planned.needs)
-        reason = self.backend.unsupported(**needs) if planned.refusal else self.skip_reason(**needs)
         row = (planned.check, planned.case, planned.quantity, planned.dtype, planned.device)
+        try:
+            reason = self.backend.unsupported(**needs) if planned.refusal else self.skip_reason(**needs)
+        except Exception as exc:  # noqa: BLE001 - the backend's declaration is the backend's to get right
+            self.add(*row, "failed", detail=f"raised {type(exc).__name__}: {exc} (asked what it supports)")
+            return
         if reason:
             self.add(*row, "skipped", detail=reason)
         elif planned.refusal:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from parity import BACKENDS
+from parity import BACKENDS, Backend
 from parity.conformance import SECTIONS, run_conformance
 from parity.runner import Planned, Runner, Section, merge_needs, refusal_check
 
@@ -57,6 +57,20 @@ def test_merge_needs_adds_a_sections_values_to_a_checks():
         "function": "train", "dtype": "float32"}
     with pytest.raises(ValueError, match="model 'logistic'.*needs model 'deep'"):
         merge_needs({"model": "deep"}, {"model": "logistic"})
+
+
+def test_a_declaration_that_cannot_be_read_fails_the_checks_it_decides(tmp_path, monkeypatch):
+    (tmp_path / "nn_parity_runner_bad_declaration").mkdir()
+    (tmp_path / "nn_parity_runner_bad_declaration" / "__init__.py").write_text("")
+    (tmp_path / "nn_parity_runner_bad_declaration" / "deep.py").write_text(
+        "def cost_and_grads(params, X, Y, spec):\n    raise NotImplementedError\n")
+    (tmp_path / "nn_parity_runner_bad_declaration" / "backend.py").write_text("CAPABILITIES = {'dtypes': 5}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    table = run_conformance(Backend("bad_declaration", "nn_parity_runner_bad_declaration", "test"), NUMPY,
+                            sections=[_section()])
+    assert table["status"].tolist() == ["failed"] * 3
+    assert table["detail"].str.startswith("raised TypeError: ").all()
+    assert table["detail"].str.endswith("(asked what it supports)").all()
 
 
 def test_a_refusal_is_judged_by_the_backend_alone():
