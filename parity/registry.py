@@ -11,6 +11,10 @@ in an optional ``backend`` module. Backends are found, in this order:
 4. ``register_backend("pkg")``, which the command line's ``--backend PKG`` and pytest's
    ``--backend PKG`` call.
 
+A package is imported by ``import_package``: by its name, and where nothing on ``sys.path``
+holds it, from the current folder too (``nn-parity check my_backprop`` and ``pytest --backend
+my_backprop`` from the folder that holds ``my_backprop/``).
+
 Nothing here imports a framework or an implementation package by name: a package is
 imported when it is first used, by the name it was registered under, and what it does not
 declare is probed.
@@ -22,25 +26,29 @@ import importlib
 import importlib.metadata
 import inspect
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from types import ModuleType
 
+from nn_contract.protocol import CAPABILITY_KEYS
+
+from .capabilities import unsupported_reason
+
 __all__ = [
     "Backend",
     "BACKENDS",
     "MODELS",
-    "PUBLIC_FUNCTIONS",
     "BackendError",
     "get_backend",
+    "import_package",
     "register_backend",
     "available_backends",
     "reference_backend",
 ]
 
 MODELS = ("logistic", "deep")
-PUBLIC_FUNCTIONS = ("cost_and_grads", "train", "predict_proba", "predict")
 ENTRY_POINT_GROUP = "nn_parity.backends"
 ENV_VARIABLE = "NN_PARITY_BACKENDS"
 REFERENCE = "numpy"
@@ -52,6 +60,21 @@ _BUILTIN = {"numpy": "reference_numpy", "torch": "torch_impl", "jax": "jax_impl"
 
 class BackendError(Exception):
     """A backend that cannot be used at all: not importable, or with neither model."""
+
+
+def import_package(package: str) -> ModuleType:
+    """Import ``package`` by name; where nothing on ``sys.path`` holds it, look in the current
+    folder too, as ``python -m`` does: a user's package beside them is found, and one
+    installed under the same name still wins (the folder goes last on ``sys.path``)."""
+    try:
+        return importlib.import_module(package)
+    except ModuleNotFoundError as exc:
+        here = os.getcwd()
+        if exc.name != package.partition(".")[0] or any(os.path.abspath(p or os.curdir) == here for p in sys.path):
+            raise
+    sys.path.append(here)
+    importlib.invalidate_caches()
+    return importlib.import_module(package)
 
 
 @dataclass(frozen=True)
@@ -71,7 +94,7 @@ class Backend:
     @cached_property
     def _import(self) -> tuple[ModuleType | None, str | None]:
         try:
-            return importlib.import_module(self.package), None
+            return import_package(self.package), None
         except ImportError as exc:
             return None, f"{self.package} cannot be imported: {exc}"
 
@@ -220,8 +243,6 @@ class Backend:
     def capabilities(self) -> dict[str, tuple[str, ...] | None]:
         """What the backend declares, key by key (``nn_contract.protocol.CAPABILITY_KEYS``);
         None for a key it leaves to probing."""
-        from nn_contract.protocol import CAPABILITY_KEYS
-
         declared = self._declared("CAPABILITIES", {}) or {}
         return {key: (tuple(declared[key]) if key in declared else None) for key in CAPABILITY_KEYS}
 
@@ -229,8 +250,6 @@ class Backend:
         """None where the backend supports every feature asked (``model="deep"``,
         ``activation="tanh"``, ``dtype="float32"``, ``training="lambd"``, ``function="train"``,
         ...); otherwise the first reason it does not, in words."""
-        from .capabilities import unsupported_reason
-
         return unsupported_reason(self, features)
 
     # ------------------------------------------------------------------ timing hooks

@@ -29,11 +29,16 @@ from parity.estimators import NeuralNetClassifier, NeuralNetRegressor, stopping_
 from nn_contract import init_params
 from reference_numpy import deep, optim
 
-from .conftest import DTYPES, backend_names, framework_names
+from .helpers import DTYPES, backend_names, framework_names, needs
 
 # Most fits here are short on purpose and end with MLP's ConvergenceWarning; the tests of
 # the warning itself record it explicitly (``_convergence_warnings``).
-pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
+    # What MLP's defaults, and so every estimator test here, ask of a backend.
+    needs(function=("train", "predict_proba"), training=("batch_size", "optimizer", "lambd"),
+          optimizer=("Adam", "Momentum"), activation="relu", output=("sigmoid", "softmax", "linear")),
+]
 
 
 # --- scikit-learn's estimator checks, for every backend ------------------------------------

@@ -49,7 +49,7 @@ def test_the_registry_and_the_suite_skip_a_missing_backend_with_the_reason(monke
     # package cannot be imported stands in for torch without its framework).
     from parity import BACKENDS, Backend
 
-    from .conftest import backend_params
+    from .helpers import backend_params
 
     monkeypatch.setitem(BACKENDS, "torch", Backend("torch", "no_such_framework_package", "built-in"))
     (param,) = backend_params(["torch"])

@@ -1,5 +1,6 @@
 """The contract's fixed points, checked explicitly on every backend: derivatives at the
-kinks, zero initialisation, logits exactly 0, and saturated outputs."""
+kinks, zero initialisation, logits exactly 0, and saturated outputs. Each test says what it
+``needs`` of a backend; one that lacks it (``pytest --backend PKG``) skips the test with the reason."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from parity import BACKENDS, Case
 from nn_contract import ModelSpec
 
-from .conftest import DTYPES, backend_params
+from .helpers import DTYPES, backend_params, needs
 
 SLOPE = 0.05
 
@@ -31,6 +32,7 @@ def kink_params(hidden: str):
 
 @pytest.mark.parametrize("hidden, slope_at_zero", [("relu", 0.0), ("leaky_relu", SLOPE)], ids=["relu", "leaky_relu"])
 @pytest.mark.parametrize("backend", backend_params())
+@needs("hidden")
 def test_derivative_at_the_kink(backend, hidden, slope_at_zero):
     spec, params, X, Y = kink_params(hidden)
     _, grads = backend.cost_and_grads("deep", params, X, Y, spec)
@@ -43,6 +45,7 @@ def test_derivative_at_the_kink(backend, hidden, slope_at_zero):
 
 
 @pytest.mark.parametrize("backend", backend_params())
+@needs(output="linear", loss="l1")
 def test_l1_derivative_is_zero_at_a_perfect_fit(backend):
     spec = ModelSpec((1, 1), output="linear", loss="l1")
     X = np.array([[1.0, 2.0, 3.0]])
@@ -57,6 +60,7 @@ def test_l1_derivative_is_zero_at_a_perfect_fit(backend):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("output", ["sigmoid", "softmax"])
 @pytest.mark.parametrize("backend", backend_params())
+@needs("output", "dtype")
 def test_logits_exactly_zero(backend, output, dtype):
     # Zero initialisation puts Z[L] at exactly 0: the cost is log 2 (or log K) and
     # dZ[L] = σ(0) - y = 0.5 - y (or 1/K - y); formulas with max(z, 0) or |z| get this
@@ -77,6 +81,7 @@ def test_logits_exactly_zero(backend, output, dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("backend", backend_params())
+@needs("dtype", model="logistic")
 def test_logistic_zero_logits(backend, dtype):
     case = Case("zero", model="logistic", layer_dims=(4, 1), init="zeros", m=10)
     X, Y = case.data(dtype)
@@ -88,6 +93,7 @@ def test_logistic_zero_logits(backend, dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("backend", backend_params())
+@needs("dtype")
 def test_saturated_sigmoid_is_large_finite_and_exact(backend, dtype):
     # One example, z = ±800 with the wrong label: J = 800 exactly, dJ/dz = ±1. A formula
     # through log(A[L]) gives inf or NaN here.
@@ -103,6 +109,7 @@ def test_saturated_sigmoid_is_large_finite_and_exact(backend, dtype):
 
 
 @pytest.mark.parametrize("backend", backend_params())
+@needs(output="softmax")
 def test_saturated_softmax_is_large_finite_and_exact(backend):
     spec = ModelSpec((1, 3), output="softmax")
     X = np.array([[1.0]])

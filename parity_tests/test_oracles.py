@@ -21,7 +21,7 @@ from parity import Case, tolerance
 from parity.data import load_dataset
 from nn_contract import init_logistic_params
 
-from .conftest import backend_params, framework_params
+from .helpers import backend_params, framework_params, needs
 from .test_finite_differences import SMOOTH_CASES, assert_close_to_fd, numerical_gradient
 
 F64 = tolerance("float64", "cpu")
@@ -65,6 +65,7 @@ def _sklearn_cost(case: Case, A: np.ndarray, Y: np.ndarray) -> float:
 
 @pytest.mark.parametrize("case", COST_CASES, ids=lambda c: c.name)
 @pytest.mark.parametrize("backend", backend_params())
+@needs("case", function="predict_proba")
 def test_cost_matches_sklearn(backend, case):
     X, Y = case.data()
     params = case.params()
@@ -144,6 +145,7 @@ SKLEARN_GRAD_TOL = 1e-8
 
 
 @pytest.mark.parametrize("backend", backend_params())
+@needs(model="logistic", function=("train", "predict_proba"))
 def test_logistic_regression_converges_to_sklearn(backend, sklearn_fit):
     X, Y, theta_sk, mu, L = (sklearn_fit[k] for k in ("X", "Y", "theta", "mu", "L"))
     assert mu / L > 0.3, "ill-conditioned data: GD_STEPS would not converge"
@@ -185,6 +187,7 @@ def test_logistic_regression_converges_to_sklearn(backend, sklearn_fit):
 
 @pytest.mark.parametrize("case", SMOOTH_CASES, ids=lambda c: c.name)
 @pytest.mark.parametrize("backend", framework_params())
+@needs("case")
 def test_framework_gradients_match_finite_differences(backend, case):
     """Each framework's autodiff gradient against central differences of its *own* cost."""
     X, Y = case.data()
@@ -195,6 +198,7 @@ def test_framework_gradients_match_finite_differences(backend, case):
 
 
 @pytest.mark.parametrize("backend", framework_params())
+@needs(model="logistic")
 def test_framework_logistic_gradients_match_finite_differences(backend):
     case = Case("logistic", model="logistic", layer_dims=(5, 1), init="random", m=9)
     X, Y = case.data()

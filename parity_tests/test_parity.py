@@ -13,7 +13,7 @@ import pytest
 from parity import BACKENDS, Case, builtin_cases, compare_case, tolerance
 from nn_contract import ACTIVATION_NAMES
 
-from .conftest import DTYPES, cuda_params, framework_params
+from .helpers import DTYPES, cuda_params, framework_params, needs
 
 OUTPUT_LOSSES = [
     ("sigmoid", None, 1),
@@ -37,6 +37,7 @@ def assert_parity(row: dict) -> None:
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("case", builtin_cases(), ids=lambda c: c.name)
 @pytest.mark.parametrize("backend", framework_params())
+@needs("case", "dtype")
 def test_builtin_case(backend, case, dtype):
     assert_parity(compare_case(case, backend, "cpu", dtype))
 
@@ -45,6 +46,7 @@ def test_builtin_case(backend, case, dtype):
 @pytest.mark.parametrize("output, loss, n_y", OUTPUT_LOSSES, ids=OUTPUT_IDS)
 @pytest.mark.parametrize("hidden", HIDDEN, ids=HIDDEN_IDS)
 @pytest.mark.parametrize("backend", framework_params())
+@needs("hidden", "output", "loss", "dtype")
 def test_activation_by_output(backend, hidden, output, loss, n_y, dtype):
     case = Case("product", layer_dims=(3, 4, 3, n_y), hidden_activation=hidden, output=output, loss=loss, m=9)
     assert_parity(compare_case(case, backend, "cpu", dtype))
@@ -54,6 +56,7 @@ def test_activation_by_output(backend, hidden, output, loss, n_y, dtype):
 @pytest.mark.parametrize("init", ["zeros", "random", "xavier", "he"])
 @pytest.mark.parametrize("model", ["logistic", "deep"])
 @pytest.mark.parametrize("backend", framework_params())
+@needs("model", "dtype")
 def test_model_by_init(backend, model, init, dtype):
     case = Case("init", model=model, layer_dims=(5, 4, 1), init=init, m=8)
     assert_parity(compare_case(case, backend, "cpu", dtype))
@@ -107,12 +110,14 @@ def test_harness_detects_a_wrong_small_gradient_array(monkeypatch):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("case", builtin_cases(), ids=lambda c: c.name)
 @pytest.mark.parametrize("backend", cuda_params())
+@needs("case", "dtype")
 def test_builtin_case_on_gpu(backend, case, dtype):
     assert_parity(compare_case(case, backend, "cuda", dtype))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("backend", [pytest.param(BACKENDS[n], id=n) for n in BACKENDS])
+@needs("dtype", model=("deep", "logistic"), function=("train", "predict_proba"), output="softmax")
 def test_dtype_is_kept(backend, dtype):
     # float32 in, float32 out (the comparisons above cast to float64, so they cannot see it).
     case = Case("dtype", layer_dims=(4, 3, 2), output="softmax", m=6)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from parity import BACKENDS, Case, compare_case
 from nn_contract import ACTIVATION_NAMES
 
-from .conftest import DTYPES
+from .helpers import DTYPES
 
 OUTPUTS = [("sigmoid", None), ("softmax", None), ("linear", "squared_error"), ("linear", "l1")]
 

@@ -7,7 +7,7 @@ import pytest
 
 from parity import BACKENDS, compare_training, training_cases
 
-from .conftest import DTYPES, cuda_params, framework_params
+from .helpers import DTYPES, cuda_params, framework_params, needs
 
 # (batch_size, epochs, update steps) per mode on m = 20 examples: one batch per epoch;
 # batches of 8, 8 and 4 (the last kept smaller); 20 batches of one.
@@ -27,6 +27,7 @@ def assert_same_trajectory(row):
 @pytest.mark.parametrize("batch_size, epochs, steps", BATCH_MODES)
 @pytest.mark.parametrize("case", DEEP_CASES, ids=lambda c: c.name)
 @pytest.mark.parametrize("backend", framework_params())
+@needs("case", "dtype", function="train", training="batch_size")
 def test_deep_trajectory(backend, case, batch_size, epochs, steps, dtype):
     row = compare_training(case, backend, "cpu", dtype, epochs=epochs, learning_rate=0.05, batch_size=batch_size)
     assert row["steps"] == steps
@@ -35,6 +36,7 @@ def test_deep_trajectory(backend, case, batch_size, epochs, steps, dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("backend", framework_params())
+@needs("dtype", model="logistic", function="train")
 def test_logistic_trajectory(backend, dtype):
     row = compare_training(LOGISTIC, backend, "cpu", dtype, epochs=40, learning_rate=0.1)
     assert row["steps"] == 40
@@ -42,6 +44,7 @@ def test_logistic_trajectory(backend, dtype):
 
 
 @pytest.mark.parametrize("backend", [pytest.param(BACKENDS[n], id=n) for n in BACKENDS])
+@needs(function="train", training="batch_size", activation="relu", output="sigmoid")
 def test_one_cost_per_step_and_last_batch_kept(backend):
     # m = 20, batch 8: batches of 8, 8 and 4 per epoch, 3 epochs -> 9 update steps.
     case = DEEP_CASES[0]
@@ -52,6 +55,7 @@ def test_one_cost_per_step_and_last_batch_kept(backend):
 
 
 @pytest.mark.parametrize("backend", [pytest.param(BACKENDS[n], id=n) for n in BACKENDS])
+@needs(function="train", activation="relu", output="sigmoid")
 def test_first_cost_is_before_the_first_update(backend):
     case = DEEP_CASES[0]
     X, Y = case.data()
@@ -63,6 +67,7 @@ def test_first_cost_is_before_the_first_update(backend):
 
 
 @pytest.mark.parametrize("backend", [pytest.param(BACKENDS[n], id=n) for n in BACKENDS])
+@needs(function="train", training="batch_size", activation="relu", output="sigmoid")
 def test_train_leaves_the_callers_arrays_alone(backend):
     case = DEEP_CASES[0]
     X, Y = case.data()
@@ -81,6 +86,7 @@ def test_train_leaves_the_callers_arrays_alone(backend):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("batch_size, epochs, steps", BATCH_MODES)
 @pytest.mark.parametrize("backend", cuda_params())
+@needs("dtype", function="train", training="batch_size", activation="relu", output="sigmoid")
 def test_deep_trajectory_on_gpu(backend, batch_size, epochs, steps, dtype):
     row = compare_training(DEEP_CASES[0], backend, "cuda", dtype, epochs=epochs, learning_rate=0.05, batch_size=batch_size)
     assert row["steps"] == steps

@@ -30,7 +30,7 @@ from reference_numpy import optim
 from nn_contract.batches import epoch_permutations
 from nn_contract.dropout import dropout_masks
 
-from .conftest import DTYPES, backend_params, cuda_params, framework_params, require
+from .helpers import DTYPES, backend_params, cuda_params, framework_params, require
 
 REFERENCE = BACKENDS["numpy"]
 SPEC = ModelSpec((4, 6, 5, 1), hidden_activation="tanh")

@@ -9,7 +9,7 @@ import pytest
 from parity import BACKENDS
 from nn_contract import ModelSpec, init_logistic_params, init_params
 
-from .conftest import backend_params
+from .helpers import backend_params, needs
 
 SPEC = ModelSpec((3, 4, 1))
 SOFTMAX = ModelSpec((3, 4, 3), output="softmax")
@@ -120,6 +120,7 @@ def logistic_bad_inputs():
 
 @pytest.mark.parametrize("params, X, Y, error, words", logistic_bad_inputs())
 @pytest.mark.parametrize("backend", backend_params())
+@needs(model="logistic")
 def test_logistic_cost_and_grads_refuses(backend, params, X, Y, error, words):
     before = snapshot(params, X, Y)
     with pytest.raises(error, match=words):
@@ -144,6 +145,7 @@ def test_logistic_cost_and_grads_refuses(backend, params, X, Y, error, words):
          "batch-zero", "batch-float", "seed-negative"],
 )
 @pytest.mark.parametrize("backend", backend_params())
+@needs(function="train")
 def test_deep_train_refuses_bad_hyperparameters(backend, hyper, error, words):
     X, Y = good_data()
     params = init_params(SPEC, 0, "xavier")
@@ -156,6 +158,7 @@ def test_deep_train_refuses_bad_hyperparameters(backend, hyper, error, words):
 
 @pytest.mark.parametrize("iterations, error", [(0, ValueError), (True, TypeError)], ids=["zero", "bool"])
 @pytest.mark.parametrize("backend", backend_params())
+@needs(model="logistic", function="train")
 def test_logistic_train_refuses_bad_iterations(backend, iterations, error):
     X, Y = good_data()
     with pytest.raises(error, match="num_iterations"):
@@ -163,6 +166,7 @@ def test_logistic_train_refuses_bad_iterations(backend, iterations, error):
 
 
 @pytest.mark.parametrize("backend", backend_params())
+@needs(function="predict_proba")
 def test_predict_refuses_mismatched_X(backend):
     X, _ = good_data()
     with pytest.raises(ValueError, match="X"):
@@ -214,6 +218,7 @@ def float32_overflow_inputs():
 
 
 @pytest.mark.parametrize("backend", backend_params())
+@needs(model=("deep", "logistic"), function="train", dtype="float32")
 def test_values_beyond_float32_are_refused(backend):
     X32, Y = float32_overflow_inputs()
     params = init_params(LINEAR, 0, dtype="float32")
