@@ -247,7 +247,7 @@ def native_gd_loop(backend, params, X, Y, lr, epochs):
         with precision(X.dtype):
             model = deep.DeepNetwork.from_params(params, SPEC)
             A0, Yt = to_tensor(X.T, "cpu"), to_tensor(Y, "cpu")
-            costs = [deep.train_step(model, A0, Yt, lr) for _ in range(epochs)]
+            costs = [model.gd_step_(A0, Yt, lr) for _ in range(epochs)]
             return model.to_params(), to_float_list(torch.stack(costs))
     if backend.name == "jax":
         from jax_impl.convert import params_to_device, params_to_numpy, precision, to_device
@@ -258,7 +258,7 @@ def native_gd_loop(backend, params, X, Y, lr, epochs):
             lr_d = to_device(np.asarray(lr, dtype=X.dtype), cpu)
             costs = []
             for _ in range(epochs):
-                p, cost = deep.train_step(p, Xd, Yd, SPEC, lr_d)
+                p, cost = deep.gd_step(p, Xd, Yd, SPEC, lr_d)
                 costs.append(float(cost))
             return params_to_numpy(p, SPEC.param_shapes()), costs
     costs = []
@@ -789,7 +789,7 @@ DEFAULT_RUNS = [
 def test_train_with_framework_defaults(backend, opt, lambd, agrees):
     import importlib
 
-    defaults = importlib.import_module(f"{backend.package}.optim")
+    defaults = importlib.import_module(f"{backend.package}.deep")
     X, Y = data()
     p0 = {k: v + 0.3 if k[0] == "b" else v for k, v in start().items()}  # biases away from 0, for L2 to reach
     options = {"learning_rate": 0.01, "num_epochs": 5}
