@@ -253,6 +253,12 @@ def _main(argv: list[str]) -> int:
             print(result.stdout, result.stderr[-3000:] if result.returncode else "", sep="")
             if result.returncode:
                 return 1
+            # The estimators' block: "It printed `accuracy ...` for each of the three backends".
+            claim = re.search(r"It printed\s+`(?P<line>[^`]+)`\s+for\s+each\s+of\s+the\s+three\s+backends", text)
+            printed = result.stdout.count(claim["line"]) if claim else 0
+            print(f"the quoted cross-validation line printed {printed} times (the README says 3)")
+            if printed != 3:
+                return 1
         for block in (b for b in blocks if b.language == "console"):
             for command, quoted in console_commands(block):
                 result = run_command(command, folder)
