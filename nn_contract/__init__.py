@@ -6,11 +6,12 @@ backend imports.
 It holds the spec and its names (``spec``), the shared start (``init``: ``init_params``), the
 validators every backend runs before any arithmetic (``checks``), the mini-batch order
 (``batches``), the dropout masks (``dropout``), the labels rule (``labels``), the optimizer
-descriptions (``optim``) and the protocol's types (``protocol``). NumPy only; it imports
+descriptions (``optim``), the data-parallel shards (``shards``) and the protocol's types
+(``protocol``). NumPy only; it imports
 nothing else of the project, so a third-party backend needs nothing more (CONTRACT.md).
 """
 
-from . import batches, checks, dropout, init, labels, optim, protocol, spec
+from . import batches, checks, dropout, init, labels, optim, protocol, shards, spec
 from .dropout import dropout_masks
 from .init import INIT_METHODS, init_logistic_params, init_params
 from .labels import labels_from_proba
@@ -34,5 +35,6 @@ __all__ = [
     "labels",
     "optim",
     "protocol",
+    "shards",
     "spec",
 ]
