@@ -21,8 +21,8 @@ import pandas as pd
 
 from .registry import Backend, reference_backend
 from .runner import CHECK_COLUMNS, Check, Runner, Section, summarise
-from .sections import (arrays_and_dtypes, bad_input, conventions, finite_differences, parity_cases, predictions,
-                       saturation, shared_conventions, trajectories, training_methods)
+from .sections import (arrays_and_dtypes, bad_input, conventions, data_parallel, finite_differences, parity_cases,
+                       predictions, saturation, shared_conventions, trajectories, training_methods)
 from .sections.parity_cases import random_cases
 from .verdicts import GRADIENT_CHECK_BOUND, describe_grads, gradient_check
 
@@ -42,6 +42,7 @@ SECTIONS: tuple[Section, ...] = (
     arrays_and_dtypes.ARRAYS_AND_DTYPES,
     training_methods.TRAINING_METHODS,
     shared_conventions.SHARED_CONVENTIONS,
+    data_parallel.DATA_PARALLEL,
 )
 
 

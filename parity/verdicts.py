@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from .runner import Runner
 from .tolerance import GRAD_SCALE_FLOOR, dict_relative_error, relative_error, tolerance
 
 __all__ = ["GRADIENT_CHECK_BOUND", "describe_grads", "worst_entry", "first_layer_that_differs", "gradient_check",
-           "train_case", "compare_trajectory"]
+           "train_case", "compare_trajectory", "judge_trajectory"]
 
 # The course's bound for its gradient check, ‖g − g̃‖ / (‖g‖ + ‖g̃‖) with ε = 1e-7, in float64.
 GRADIENT_CHECK_BOUND = 2e-7
@@ -162,11 +163,20 @@ def train_case(backend: Backend, case: Case, dtype: str, device: str, batch_size
 def compare_trajectory(runner: Runner, case: Case, batch_size: int | None, dtype: str, device: str, name: str,
                        epochs: int, check: str = "trajectory", **options) -> None:
     """Two rows (costs, final params) of ``runner.backend`` trained as ``train_case`` says,
-    against ``runner.against`` trained alike on the CPU; a failure names the first step that
-    leaves tolerance, or the parameter that differs most."""
-    ref_params, ref_costs = train_case(runner.against, case, dtype, "cpu", batch_size, epochs, **options)
-    params, costs = train_case(runner.backend, case, dtype, device, batch_size, epochs, **options)
-    tol = tolerance(dtype, device).grad
+    against ``runner.against`` trained alike on the CPU (``judge_trajectory``)."""
+    expected = train_case(runner.against, case, dtype, "cpu", batch_size, epochs, **options)
+    got = train_case(runner.backend, case, dtype, device, batch_size, epochs, **options)
+    judge_trajectory(runner, check, name, dtype, device, got, expected, tolerance(dtype, device).grad,
+                     logistic=case.model == "logistic")
+
+
+def judge_trajectory(runner: Runner, check: str, name: str, dtype: str, device: str, got: tuple, expected: tuple,
+                     tol: float, *, logistic: bool = False, describe_step: Callable[[int], str] | None = None) -> None:
+    """Two rows (costs, final params) of a trajectory ``got = (params, costs)`` against
+    ``expected``; a failure names the first step that leaves ``tol`` (with ``describe_step(i)``'s
+    words for step index i, where given), or the parameter that differs most."""
+    params, costs = got
+    ref_params, ref_costs = expected
     costs, ref_costs = np.asarray(costs, dtype=np.float64).ravel(), np.asarray(ref_costs, dtype=np.float64)
     if costs.shape != ref_costs.shape:
         runner.add(check, name, "costs", dtype, device, "failed", math.inf, tol,
@@ -178,10 +188,11 @@ def compare_trajectory(runner: Runner, case: Case, batch_size: int | None, dtype
         scale = max(float(np.max(np.abs(ref_costs))), np.finfo(np.float64).tiny)
         off = np.flatnonzero(~(np.abs(costs - ref_costs) / scale <= tol))
         step = int(off[0])
-        detail = (f"costs: first step that leaves tolerance is step {step + 1} of {costs.size}: got "
-                  f"{costs[step]!r}, expected {ref_costs[step]!r}")
+        detail = (f"costs: first step that leaves tolerance is step {step + 1} of {costs.size}"
+                  + (f" ({describe_step(step)})" if describe_step else "")
+                  + f": got {costs[step]!r}, expected {ref_costs[step]!r}")
     runner.add(check, name, "costs", dtype, device, "passed" if error <= tol else "failed", error, tol, detail)
-    if case.model == "logistic":
+    if logistic:
         params = {"w": np.asarray(params["w"]), "b": np.asarray(params["b"])}
         ref_params = {"w": ref_params["w"], "b": np.asarray(ref_params["b"])}
     error, quantity, detail = describe_grads(params, ref_params, tol, whole="final params")
