@@ -229,7 +229,7 @@ def test_check_command_exit_codes(tmp_path, capsys):
     assert "every supported check passed" in out
     assert re.search(r"skipped +\d+: broken_missing has no deep\.train", out)
     csv = (tmp_path / "ok" / "conformance.csv").read_text().splitlines()
-    assert csv[0] == "check,case,quantity,dtype,device,status,error,tolerance,detail"
+    assert csv[0] == "check,case,quantity,dtype,device,status,error,tolerance,detail,function,cause"
     assert (tmp_path / "ok" / "conformance.html").read_text().startswith("<!DOCTYPE html>")
     assert "## Skipped" in (tmp_path / "ok" / "conformance.md").read_text()
     assert main(["check", "broken_db_sign", *common, "--out", str(tmp_path / "bad")]) == 1

@@ -5,6 +5,8 @@
                      [--threads N] [--backend PACKAGE ...] [--no-progress]
     nn-parity check PACKAGE [--against NAME] [--out DIR] [--quick] [--device ...] [--dtype ...]
                      [--threads N] [--no-progress]
+    nn-parity check NOTEBOOK.ipynb|FILE.py|FOLDER [--out DIR] [--timeout S] [--jobs N]
+                     [--assignment NAME] [--function COURSE_NAME=THEIRS ...] [--no-progress]
     nn-parity --version
 
 Every argument is validated before any work starts. Exit codes: 0 complete (the report:
@@ -91,11 +93,31 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="run the conformance suite against any backend",
                            description="Check PACKAGE (any importable package with deep and/or logistic modules "
                                        "honouring the contract) against the reference, and say where it differs.")
-    check.add_argument("package", metavar="PACKAGE", help="the backend's package (or a registered backend's name)")
+    check.add_argument("package", metavar="PATH",
+                       help="the backend's package (or a registered backend's name), or a student's notebook "
+                            "(.ipynb), .py file or a folder of them")
     check.add_argument("--against", default="numpy", metavar="NAME",
                        help="the backend to compare with (default: %(default)s, the reference)")
     _common(check, "cpu")
+    students = check.add_argument_group("a student's notebook, .py file or folder of them")
+    students.add_argument("--timeout", type=_seconds, default=60.0,
+                          help="seconds for each file, its import and every call (default: %(default)s)")
+    students.add_argument("--jobs", type=_positive, default=1, help="files checked at once (default: %(default)s)")
+    students.add_argument("--assignment", default=None, metavar="NAME",
+                          help="the course's assignment (default: detected from the functions' names)")
+    students.add_argument("--function", action="append", default=[], metavar="COURSE_NAME=THEIRS",
+                          help="check the student's THEIRS as the course's COURSE_NAME (repeatable)")
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0, got {text!r}")
+    return value
 
 
 def _register(packages) -> None:
@@ -153,9 +175,29 @@ def _report(args) -> int:
     return 0 if result.passed else 1
 
 
+def _check_students(args) -> int:
+    # Lazy: the students' checker loads only for the command that uses it.
+    from .students import StudentsError, parse_mappings, print_students, run_students
+
+    try:
+        run = run_students(args.package, out=args.out, timeout=args.timeout, jobs=args.jobs,
+                           assignment=args.assignment, mapping=parse_mappings(args.function),
+                           progress=not args.no_progress)
+    except StudentsError as exc:
+        raise UsageError(str(exc)) from None
+    print_students(run)
+    return 0 if run.passed else 1
+
+
 def _check(args) -> int:
     # Lazy: the conformance runner loads only for the command that uses it.
     from .check import CheckError, print_summary, run_check
+    from .students import is_student_path
+
+    if is_student_path(args.package):
+        return _check_students(args)
+    if args.assignment or args.function:
+        raise UsageError("--assignment and --function apply to a notebook, a .py file or a folder of them")
 
     try:
         result = run_check(args.package, against=args.against, quick=args.quick, dtypes=_DTYPES[args.dtype],

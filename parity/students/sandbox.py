@@ -88,13 +88,15 @@ class Verdict:
 class CallResult:
     """One call of a student's function: its verdict, the value it returned (decoded; an
     ``Unencodable`` string where it was not an array structure), the arguments after the call
-    (where ``echo_args``), and the call's seconds."""
+    (where ``echo_args``), the call's seconds, and ``written``: the paths of the input arrays
+    the call wrote into (``[0]['W1']``: the first argument's entry W1)."""
 
     verdict: Verdict
     value: object = None
     args_after: list | None = None
     kwargs_after: dict | None = None
     seconds: float | None = None
+    written: tuple[str, ...] = ()
 
 
 def course_package() -> str | None:
@@ -207,9 +209,11 @@ class Sandbox:
 
     # ------------------------------------------------------------------ calls
 
-    def call(self, function: str, *args, echo_args: bool = False, **kwargs) -> CallResult:
+    def call(self, function: str, *args, echo_args: bool = False, substitute: dict[str, str] | None = None,
+             **kwargs) -> CallResult:
         """Call the student's ``function`` on ``args``/``kwargs`` (arrays, numbers, strings, and
-        tuples, lists and str-keyed dicts of them) in the student's process."""
+        tuples, lists and str-keyed dicts of them) in the student's process. ``substitute``:
+        student's global name -> ``"module:function"`` to stand in for it during this call."""
         if self.loaded is None:
             raise ValueError("the sandbox is not started: use start() or a with block")
         if function not in self.loaded.functions:
@@ -223,7 +227,7 @@ class Sandbox:
         arrays: dict = {}
         request = {"op": "call", "function": function, "args": encode(list(args), arrays),
                    "kwargs": encode(dict(kwargs), arrays), "arrays_in": arrays_in, "arrays_out": arrays_out,
-                   "echo_args": echo_args}
+                   "echo_args": echo_args, "substitute": dict(substitute or {})}
         bad = _unencodable(request["args"]) or _unencodable(request["kwargs"])
         if bad:
             raise TypeError(f"the arguments of {function} must be arrays, numbers, strings, None, or tuples, "
@@ -238,7 +242,8 @@ class Sandbox:
             os.remove(path)
         return CallResult(verdict, decode(answer["result"], out),
                           decode(answer["args_after"], out) if echo_args else None,
-                          decode(answer["kwargs_after"], out) if echo_args else None, answer.get("seconds"))
+                          decode(answer["kwargs_after"], out) if echo_args else None, answer.get("seconds"),
+                          tuple(answer.get("written", ())))
 
     def notes(self) -> list[str]:
         """The load record in words: what was dropped, cells that did not parse, and how each

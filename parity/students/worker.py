@@ -9,9 +9,12 @@ answers on the stdout it was started with (which the student cannot print into).
                           raises is reported with its line and the next one still runs;
                           sys.exit, an output flood or a MemoryError stops the import
     {"op": "call", "function": NAME, "args": TREE, "kwargs": TREE, "arrays_in": NPZ,
-     "arrays_out": NPZ, "echo_args": BOOL}
+     "arrays_out": NPZ, "echo_args": BOOL, "substitute": {NAME: "module:function"}}
                           call the student's function on decoded inputs (``codec``); the result,
-                          and the arguments after the call where asked, go to ``arrays_out``
+                          and the arguments after the call where asked, go to ``arrays_out``;
+                          ``written`` lists the input arrays the call wrote into (by path,
+                          ``[0]['W1']``); ``substitute`` puts other functions (the reference's)
+                          in place of the student's globals of those names for this call only
     {"op": "quit"}
 
 An answer is ``{"status": "ok" | "error" | "memory", ...}``; an error carries ``exception``,
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import faulthandler
+import importlib
 import io
 import json
 import os
@@ -33,7 +37,7 @@ import time
 import traceback
 import types
 
-import numpy  # noqa: F401  (loaded before the limits: the memory limit is for the student, not NumPy)
+import numpy  # loaded before the limits: the memory limit is for the student, not NumPy
 
 from .codec import decode, encode, load_arrays, save_arrays
 from .helpers import install
@@ -147,6 +151,27 @@ def _import(module: types.ModuleType, job: dict, state: dict) -> dict:
     return {"status": "ok", "errors": errors}
 
 
+def _arrays_in(value, path: str = "") -> list[tuple[str, numpy.ndarray]]:
+    """Every array of a decoded input, with its path (``[0]['W1']``), the array objects themselves."""
+    if isinstance(value, numpy.ndarray):
+        return [(path, value)]
+    if isinstance(value, (list, tuple)):
+        return [found for i, v in enumerate(value) for found in _arrays_in(v, f"{path}[{i}]")]
+    if isinstance(value, dict):
+        return [found for k, v in value.items() for found in _arrays_in(v, f"{path}[{k!r}]")]
+    return []
+
+
+def _substitutes(request: dict) -> dict:
+    """The functions that stand in for the student's globals during this call, imported by the
+    ``module:function`` names the checker gives (the reference's, found through its registry)."""
+    out = {}
+    for name, where in (request.get("substitute") or {}).items():
+        module_name, _, attribute = where.partition(":")
+        out[name] = getattr(importlib.import_module(module_name), attribute)
+    return out
+
+
 def _call(module: types.ModuleType, request: dict, job: dict, state: dict) -> dict:
     fn = module.__dict__.get(request["function"])
     if not callable(fn):
@@ -155,16 +180,26 @@ def _call(module: types.ModuleType, request: dict, job: dict, state: dict) -> di
     arrays = load_arrays(request["arrays_in"])
     args = decode(request.get("args", {"__list__": []}), arrays)
     kwargs = decode(request.get("kwargs", {"__dict__": []}), arrays)
+    before = [(path, array, array.copy()) for path, array in _arrays_in(list(args)) + _arrays_in(kwargs)]
+    substitutes = _substitutes(request)
+    saved = {name: module.__dict__[name] for name in substitutes if name in module.__dict__}
+    module.__dict__.update(substitutes)
     start = time.perf_counter()
     try:
         result = fn(*args, **kwargs)
     except BaseException as exc:  # whatever the student's function does is its verdict
         return _failure(exc, job, state)
+    finally:
+        module.__dict__.update(saved)
     seconds = time.perf_counter() - start
+    # The same array objects, compared with their copies: a write into the caller's array (W -= ...)
+    # as against a dict entry rebound to a new array (parameters["W1"] = W - ...), which leaves it.
+    written = [path for path, array, copy in before
+               if array.shape != copy.shape or not numpy.array_equal(array, copy, equal_nan=True)]
     if state["flooded"]:
         return _failure(OutputFlood(), job, state)
     out: dict = {}
-    answer = {"status": "ok", "seconds": seconds, "result": encode(result, out)}
+    answer = {"status": "ok", "seconds": seconds, "result": encode(result, out), "written": written}
     if request.get("echo_args"):
         answer["args_after"] = encode(list(args), out)
         answer["kwargs_after"] = encode(dict(kwargs), out)

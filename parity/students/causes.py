@@ -1,0 +1,226 @@
+"""The typical mistakes of the course's graded functions, each a name and a cheap detector on
+the student's output against the reference's (or on what the student's call raised).
+
+    cause = probable_cause(Evidence(function, case, difference, ...))   # a Cause, or None
+    cause.name, cause.text     # "missing or extra 1/m", "dW is the reference's times m or 1/m"
+
+A detector looks at one failed case: the first difference (``compare.Difference``) with the
+student's and the reference's values there, the case's inputs and what it knows (m, L, the
+activation), and, where it needs one, a second reference output on another formula (the other
+activation, another ReLU derivative) computed with the reference's course module. The first
+detector that fires names the cause; none firing leaves the cause empty. Each cause is
+demonstrated by a fixture with that one mistake (parity_tests/test_student_causes.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .cases import Case
+from .compare import Difference, first_difference
+
+__all__ = ["Cause", "Evidence", "CAUSES", "probable_cause", "WRITES_INTO_CALLER", "REBINDS_CALLER", "FLOAT32_AS_FLOAT64"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a detector may look at, for one failed case of one course function."""
+
+    function: str
+    case: Case
+    difference: Difference | None = None
+    student: object = None  # the whole output, in the reference's form
+    reference: object = None
+    module: object = None  # the reference's course module
+    exception: str | None = None  # "KeyError: 'W3'" where the call raised
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Cause:
+    name: str
+    text: str
+    detect: Callable[[Evidence], bool] = field(repr=False, compare=False, default=lambda e: False)
+
+
+def _close(a, b, rtol=1e-6) -> bool:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=1e-9 * max(1.0, float(np.max(np.abs(b),
+                                                                                                      initial=0)))))
+
+
+def _values(e: Evidence):
+    d = e.difference
+    if d is None or d.kind != "value":
+        return None
+    s, r = np.asarray(d.student, dtype=float), np.asarray(d.reference, dtype=float)
+    return (s, r) if s.shape == r.shape and np.isfinite(s).all() else None
+
+
+def _one_over_m(e: Evidence) -> bool:
+    pair, m = _values(e), e.case.info.get("m")
+    if pair is None or not m or m == 1:
+        return False
+    s, r = pair
+    return _close(s, r * m) or _close(s, r / m)
+
+
+def _transposed(e: Evidence) -> bool:
+    d = e.difference
+    if d is None or d.kind not in ("shape", "value"):
+        return False
+    s, r = np.asarray(d.student), np.asarray(d.reference)
+    return s.ndim == 2 and r.ndim == 2 and s.shape == r.T.shape and r.shape[0] != r.shape[1] and _close(s, r.T)
+
+
+def _flipped(e: Evidence) -> bool:
+    pair = _values(e)
+    return pair is not None and bool(np.any(pair[1] != 0)) and _close(pair[0], -pair[1])
+
+
+def _other_reference(e: Evidence, change) -> bool:
+    """Whether the student's whole output equals the reference's on the changed case."""
+    try:
+        other = change()
+    except Exception:  # the changed formula does not apply to this case
+        return False
+    return other is not None and first_difference(e.function, e.student, other, e.case.dtype, "output") is None
+
+
+def _swapped_branches(e: Evidence) -> bool:
+    activation = e.case.info.get("activation")
+    if e.function not in ("linear_activation_forward", "linear_activation_backward") or activation is None:
+        return False
+    other = "relu" if activation == "sigmoid" else "sigmoid"
+    args = (*e.case.args[:-1], other)
+    return _other_reference(e, lambda: getattr(e.module, e.function)(*args))
+
+
+def _backward_with(e: Evidence, derivative) -> bool:
+    """The student's output against dZ = dA * derivative(Z), then (where a linear step follows)
+    the reference's linear_backward."""
+    if e.function in ("relu_backward", "sigmoid_backward"):
+        dA, Z = e.case.args
+        return _other_reference(e, lambda: np.asarray(dA) * derivative(np.asarray(Z)))
+    if e.function == "linear_activation_backward":
+        dA, (linear_cache, Z), _ = e.case.args
+        return _other_reference(e, lambda: e.module.linear_backward(dA * derivative(Z), linear_cache))
+    return False
+
+
+def _relu_derivative(e: Evidence) -> bool:
+    if e.function not in ("relu_backward", "linear_activation_backward") or \
+            e.case.info.get("activation", "relu") != "relu":
+        return False
+    return _backward_with(e, lambda Z: (Z >= 0).astype(Z.dtype)) or _backward_with(e, lambda Z: np.ones_like(Z))
+
+
+def _sigmoid_as_s(e: Evidence) -> bool:
+    if e.function not in ("sigmoid_backward", "linear_activation_backward") or \
+            e.case.info.get("activation", "sigmoid") != "sigmoid":
+        return False
+    return _backward_with(e, lambda Z: 1 / (1 + np.exp(-Z)))
+
+
+def _epsilon_in_log(e: Evidence) -> bool:
+    if e.function != "compute_cost" or e.case.saturated:
+        return False
+    AL, Y = (np.asarray(a, dtype=float) for a in e.case.args)
+    m = Y.shape[1]
+    for eps in (1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12, 1e-15):
+        for cost in (-np.sum(Y * np.log(AL + eps) + (1 - Y) * np.log(1 - AL + eps)) / m,
+                     -np.sum(Y * np.log(AL + eps) + (1 - Y) * np.log(1 - AL - eps)) / m):
+            if _close(np.asarray(e.student, dtype=float), cost, rtol=1e-10):
+                return True
+    return False
+
+
+_KEY = re.compile(r"KeyError: '(d?[WbA])(-?\d+)'")
+
+
+def _missing_key(e: Evidence) -> tuple[str, int] | None:
+    found = _KEY.search(e.exception or "")
+    return (found.group(1), int(found.group(2))) if found else None
+
+
+def _len_parameters(e: Evidence) -> bool:
+    key, L = _missing_key(e), e.case.info.get("L")
+    if key is not None and L is not None:
+        return key[1] > L + 1 or (key[0] in ("W", "b", "dW", "db") and key[1] > L and
+                                  e.function in ("L_model_forward", "update_parameters"))
+    d = e.difference
+    return e.function == "L_model_forward" and d is not None and d.kind in ("length", "shape") and L is not None \
+        and isinstance(e.student, tuple) and len(e.student) == 2 and isinstance(e.student[1], list) \
+        and len(e.student[1]) == 2 * L
+
+
+def _off_by_one(e: Evidence) -> bool:
+    key, L = _missing_key(e), e.case.info.get("L")
+    if key is not None and L is not None and (key[1] <= 0 or key[1] == L + 1 or key[0] == "dA"):
+        return True
+    d = e.difference
+    if d is None or not isinstance(e.student, dict) or not isinstance(e.reference, dict):
+        return False
+    if d.kind == "keys" and L is not None:
+        numbers = [int(m.group(2)) for k in e.student if (m := re.fullmatch(r"(d?[WbA])(-?\d+)", str(k)))
+                   and m.group(1) != "dA"]
+        return any(n <= 0 or n > L for n in numbers)
+    found = re.search(r"\['(d?[WbA])(\d+)'\]", d.where)
+    if not found:
+        return False
+    name, l = found.group(1), int(found.group(2))
+    shifted = [e.student.get(f"{name}{k}") for k in (l - 1, l + 1)]
+    return any(v is not None and _close(v, d.reference) for v in shifted) or \
+        any(_close(d.student, e.reference.get(f"{name}{k}", np.nan)) for k in (l - 1, l + 1))
+
+
+def _forward_shifted(e: Evidence) -> bool:
+    """L_model_forward whose loop or last layer is off by one: an AL of the wrong shape, or the
+    number of caches not L."""
+    d, L = e.difference, e.case.info.get("L")
+    if e.function != "L_model_forward" or d is None or L is None or not isinstance(e.student, tuple):
+        return False
+    caches = e.student[1] if len(e.student) == 2 else None
+    return isinstance(caches, list) and len(caches) in (L - 1, L + 1)
+
+
+CAUSES: tuple[Cause, ...] = (
+    Cause("swapped activation branches", "the output is the other activation's: the sigmoid and relu branches "
+          "are swapped", _swapped_branches),
+    Cause("ReLU's derivative from A or with Z < 0", "relu'(Z) is taken as 1 where Z <= 0 (from A, or with "
+          "Z < 0 where the course's is Z <= 0): dZ must be 0 where Z <= 0", _relu_derivative),
+    Cause("sigmoid's derivative as s", "sigmoid'(Z) is taken as s = sigmoid(Z); it is s * (1 - s)", _sigmoid_as_s),
+    Cause("epsilon inside the log", "the cost adds an epsilon inside log(); the course's formula has none (its "
+          "inputs are strictly between 0 and 1)", _epsilon_in_log),
+    Cause("L = len(parameters)", "L counts the entries of parameters; the network has len(parameters) // 2 "
+          "layers (a W and a b each)", _len_parameters),
+    Cause("off-by-one layer index", "a layer's index is off by one (range, W + str(l), or a grads key)",
+          lambda e: _off_by_one(e) or _forward_shifted(e)),
+    Cause("missing or extra 1/m", "the value is the reference's times m or 1/m: a 1/m missing, or one too many",
+          _one_over_m),
+    Cause("transposed product", "the value is the reference's transposed: a product's factors in the wrong order "
+          "or a missing .T", _transposed),
+    Cause("flipped sign", "the value is the reference's with its sign flipped", _flipped),
+)
+
+WRITES_INTO_CALLER = Cause("writes into the caller's arrays", "the function wrote into arrays it was given "
+                           "(W -= ...): the caller's parameters change behind its back")
+REBINDS_CALLER = Cause("rebinds the caller's dict entries", "the function rebound entries of a dict it was given "
+                       "(parameters['W1'] = ...): harmless for the course's loop, but a caller's dict changes")
+FLOAT32_AS_FLOAT64 = Cause("float32 returned as float64", "a float32 input came back as float64 (a float64 constant "
+                           "or np.zeros without dtype)")
+
+
+def probable_cause(evidence: Evidence) -> Cause | None:
+    """The first cause of ``CAUSES`` whose detector fires on ``evidence``, or None."""
+    for cause in CAUSES:
+        try:
+            if cause.detect(evidence):
+                return cause
+        except Exception:  # a detector that does not apply to this output's shape or type
+            continue
+    return None

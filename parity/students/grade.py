@@ -1,0 +1,270 @@
+"""One student's file checked, function by function, against the reference's course module.
+
+    result = check_file("week4.ipynb", timeout=60)
+    result.functions      # [FunctionVerdict(course, theirs, status, case, detail, cause, where), ...]
+    result.headline       # the first wrong function in dependency order, in words (or None)
+    result.rows           # the conformance rows: check, case, quantity, ..., function, cause
+
+Each graded function (``graded.detect``) is called in the student's process (``Sandbox``) on
+every case of ``cases`` and compared with the reference's output on the same inputs, computed
+here through the registry. Where a case fails and the function uses the student's other graded
+functions, it is called once more with the reference's in their place: a function that then
+agrees is right, and its difference was its helper's (said in the row). The caller's inputs are
+compared before and after every call: a write into them fails the case, rebinding a dict entry
+is a warning, and so is a float32 case answered in float64. A case the course's own formula
+cannot take (log of an exact 0 or 1) is a note whatever the student returns.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..registry import reference_backend
+from .cases import Case, cases_for
+from .causes import FLOAT32_AS_FLOAT64, REBINDS_CALLER, WRITES_INTO_CALLER, Evidence, probable_cause
+from .compare import first_difference, normalise, same_value
+from .graded import FALLBACK_ASSIGNMENTS, Detection, calls_of, detect, signatures_of
+from .sandbox import DEFAULT_TIMEOUT, Sandbox, Verdict
+
+__all__ = ["ROW_COLUMNS", "FUNCTION_STATUSES", "FunctionVerdict", "FileResult", "check_file", "reference_course",
+           "assignments", "assignment_reference"]
+
+ROW_COLUMNS = ("check", "case", "quantity", "dtype", "device", "status", "error", "tolerance", "detail",
+               "function", "cause")
+FUNCTION_STATUSES = ("passed", "failed", "error", "warning", "skipped")
+_RANK = {"passed": 0, "note": 0, "skipped": 0, "warning": 1, "failed": 2, "error": 3}
+
+
+@dataclass
+class FunctionVerdict:
+    """One graded function's verdict: status (``FUNCTION_STATUSES``), and for a failure the
+    first failing case, what differs, the probable cause and the student's cell and line."""
+
+    course: str
+    theirs: str
+    status: str = "passed"
+    case: str = ""
+    detail: str = ""
+    cause: str = ""
+    where: str = ""
+    checked: int = 0
+
+    def line(self) -> str:
+        name = self.theirs if self.theirs == self.course else f"{self.theirs} (the course's {self.course})"
+        text = f"{self.status.upper():<8} {name}"
+        if self.status == "passed":
+            return text + f": {self.checked} case(s)" + (f"; {self.detail}" if self.detail else "")
+        text += f" [{self.case}]" if self.case else ""
+        text += f": {self.detail}" if self.detail else ""
+        text += f" ({self.where})" if self.where else ""
+        return text + (f"; probable cause: {self.cause}" if self.cause else "")
+
+
+@dataclass
+class FileResult:
+    path: Path
+    assignment: str | None = None
+    import_verdict: Verdict | None = None
+    functions: list[FunctionVerdict] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.functions) and all(f.status in ("passed", "warning", "skipped") for f in self.functions) \
+            and any(f.status in ("passed", "warning") for f in self.functions)
+
+    @property
+    def headline(self) -> str | None:
+        """The first wrong function in dependency order, in words."""
+        for f in self.functions:
+            if f.status in ("failed", "error"):
+                text = f"{f.theirs} {'raised' if f.status == 'error' else 'is wrong'}"
+                text += f" on the case {f.case}" if f.case else ""
+                text += f": {f.detail}" if f.detail else ""
+                text += f" (at {f.where})" if f.where else ""
+                return text + (f". Probable cause: {f.cause}." if f.cause else ".")
+        return None
+
+
+def reference_course():
+    """The reference's course module, imported by the package name the registry holds."""
+    return importlib.import_module(f"{reference_backend().package}.course")
+
+
+def assignment_reference(course, assignment: str | None):
+    """The reference's module of ``assignment`` (its graded functions under the course's names):
+    ``course.assignment_module(name)`` where the course package declares it, else its submodule
+    of that name, else the course module itself."""
+    if assignment is None:
+        return course
+    if hasattr(course, "assignment_module"):
+        return course.assignment_module(assignment)
+    try:
+        return importlib.import_module(f"{course.__name__}.{assignment}")
+    except ImportError:
+        return course
+
+
+def assignments(course) -> dict[str, tuple[str, ...]]:
+    """The reference's assignment -> graded names where it declares them, else the course's lists."""
+    return dict(getattr(course, "ASSIGNMENTS", None) or FALLBACK_ASSIGNMENTS)
+
+
+def _where(function) -> str:
+    return f"{function.__module__}:{function.__name__}"
+
+
+def _row(check, case: Case | None, quantity, status, detail, theirs, cause="", error=None, tol=None) -> dict:
+    return {"check": check, "case": case.label if case else "", "quantity": quantity,
+            "dtype": case.dtype if case else "", "device": "cpu", "status": status, "error": error,
+            "tolerance": tol, "detail": detail, "function": theirs, "cause": cause}
+
+
+class _FunctionCheck:
+    """The cases of one course function on the student's, in the open sandbox."""
+
+    def __init__(self, box: Sandbox, course, detection: Detection, name: str, result: FileResult):
+        self.box, self.course, self.name = box, course, name
+        self.theirs = detection.graded[name]
+        self.result = result
+        others = [detection.graded[n] for n in detection.graded if n != name]
+        back = {theirs: course_name for course_name, theirs in detection.graded.items()}
+        used = calls_of(box.loaded.source, self.theirs, others)
+        # The reference's in place of each graded function this one uses (by the student's name).
+        self.substitute = {n: _where(getattr(course, back[n])) for n in used if hasattr(course, back[n])}
+        self.verdict = FunctionVerdict(name, self.theirs)
+
+    def run(self, cases: list[Case]) -> FunctionVerdict:
+        for case in cases:
+            status, row = self._case(case)
+            self.result.rows.append(row)
+            self.verdict.checked += status != "skipped"
+            if _RANK.get(status, 0) > _RANK.get(self.verdict.status, 0):
+                v = self.verdict
+                v.status, v.case, v.detail, v.cause, v.where = status, case.label, row["detail"], row["cause"], \
+                    row.pop("_where", "")
+            row.pop("_where", None)
+            if status == "error" and self.box._dead is not None:
+                break  # the process is gone: every later call would say the same
+        if self.verdict.checked == 0 and self.verdict.status == "passed":
+            self.verdict.status, self.verdict.detail = "skipped", "the reference refused every case"
+        return self.verdict
+
+    def _reference(self, case: Case):
+        fn = getattr(self.course, self.name)
+        return fn(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+
+    def _call(self, case: Case, substitute: dict | None):
+        return self.box.call(self.theirs, *case.args, echo_args=True, substitute=substitute, **case.kwargs)
+
+    def _case(self, case: Case) -> tuple[str, dict]:
+        try:
+            expected = self._reference(case)
+            refused = None
+        except (ValueError, TypeError) as exc:
+            expected, refused = None, f"{type(exc).__name__}: {exc}"
+        call = self._call(case, None)
+        if refused is not None:
+            if case.saturated:
+                got = normalise(self.name, call.value, None) if call.verdict.ok else call.verdict
+                return "note", _row(self.name, case, "output", "note", f"the course's own formula takes log(0) here "
+                                    f"(the reference refuses: {refused}); yours gave {got!r:.80}", self.theirs)
+            return "skipped", _row(self.name, case, "output", "skipped", f"the reference refuses this case: "
+                                   f"{refused}", self.theirs)
+        status, row = self._outcome(case, call, expected)
+        if status in ("failed", "error") and self.substitute and self.box._dead is None:
+            # Once more with the reference's helpers: an upstream defect is the helper's verdict.
+            status2, row2 = self._outcome(case, self._call(case, self.substitute), expected)
+            if status2 not in ("failed", "error"):
+                row2["detail"] = (f"right with the reference's {', '.join(self.substitute)} in place of yours; "
+                                  f"with yours: {row['detail']}")
+            return status2, row2
+        return status, row
+
+    def _outcome(self, case: Case, call, expected) -> tuple[str, dict]:
+        if not call.verdict.ok:
+            return self._raised(case, call.verdict)
+        return self._compare(case, call, expected)
+
+    def _raised(self, case: Case, verdict: Verdict) -> tuple[str, dict]:
+        message = verdict.message
+        cause = probable_cause(Evidence(self.name, case, module=self.course, exception=message))
+        row = _row(self.name, case, "output", "error", message, self.theirs, cause.name if cause else "")
+        row["_where"] = verdict.where()
+        return "error", row
+
+    def _compare(self, case: Case, call, expected) -> tuple[str, dict]:
+        student = normalise(self.name, call.value, expected)
+        if call.written:
+            return "failed", _row(self.name, case, call.written[0], "failed",
+                                  f"wrote into the caller's {', '.join(call.written[:3])}", self.theirs,
+                                  WRITES_INTO_CALLER.name)
+        difference = first_difference(self.name, student, expected, case.dtype, "output")
+        if difference is not None and difference.kind != "dtype":
+            cause = probable_cause(Evidence(self.name, case, difference, student, expected, self.course))
+            return "failed", _row(self.name, case, difference.where, "failed", difference.detail, self.theirs,
+                                  cause.name if cause else "", difference.error)
+        if call.args_after is not None and not same_value(list(call.args_after), list(case.args)):
+            return "warning", _row(self.name, case, "arguments", "warning", "rebound entries of the caller's dict "
+                                   "(its arrays left as they were)", self.theirs, REBINDS_CALLER.name)
+        if difference is not None:
+            return "warning", _row(self.name, case, difference.where, "warning", difference.detail, self.theirs,
+                                   FLOAT32_AS_FLOAT64.name)
+        return "passed", _row(self.name, case, "output", "passed", "", self.theirs)
+
+
+def check_file(path: Path | str, *, timeout: float = DEFAULT_TIMEOUT, assignment: str | None = None,
+               mapping: dict[str, str] | None = None, memory_bytes: int | None = None) -> FileResult:
+    """Check one notebook or ``.py`` file (module docstring). ``assignment`` and ``mapping``
+    (course name -> the student's) as ``graded.detect``; whatever the file does is its result."""
+    started = time.perf_counter()
+    course = reference_course()
+    table = assignments(course)
+    result = FileResult(Path(path))
+    options = {"timeout": timeout} | ({"memory_bytes": memory_bytes} if memory_bytes else {})
+    with Sandbox(path, **options) as box:
+        result.import_verdict = box.import_verdict
+        result.notes = box.notes()
+        for error in box.import_errors:
+            result.notes.append(f"a top-level statement raised: {error}")
+        if box.import_verdict.status not in ("ok", "error"):
+            result.notes.append(f"the file did not import: {box.import_verdict}")
+        detection = detect(signatures_of(box.loaded.source), table, assignment=assignment, mapping=mapping)
+        result.assignment = detection.assignment
+        reference = assignment_reference(course, detection.assignment)
+        if detection.assignment is None:
+            result.notes.append("no graded function of the course's assignments found (by name and signature)")
+        for name in table.get(detection.assignment, ()):
+            if name in detection.unfit:
+                result.functions.append(FunctionVerdict(name, name, "skipped", detail=detection.unfit[name]))
+                continue
+            if name not in detection.graded:
+                continue
+            verdict = _check_function(box, reference, detection, name, result)
+            result.functions.append(verdict)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _check_function(box, course, detection, name, result) -> FunctionVerdict:
+    theirs = detection.graded[name]
+    if box._dead is not None:
+        verdict = FunctionVerdict(name, theirs, "error", detail=box._dead.message, where=box._dead.where())
+        result.rows.append(_row(name, None, "output", "error", box._dead.message, theirs))
+        return verdict
+    if not hasattr(course, name):
+        reason = f"the reference has no {name} yet"
+        result.rows.append(_row(name, None, "output", "skipped", reason, theirs))
+        return FunctionVerdict(name, theirs, "skipped", detail=reason)
+    cases = cases_for(detection.assignment, name, course)
+    if cases is None:
+        reason = f"no cases for {name} in {detection.assignment} yet"
+        result.rows.append(_row(name, None, "output", "skipped", reason, theirs))
+        return FunctionVerdict(name, theirs, "skipped", detail=reason)
+    return _FunctionCheck(box, course, detection, name, result).run(cases)
