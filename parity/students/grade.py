@@ -139,6 +139,9 @@ class _FunctionCheck:
         # The reference's in place of each graded function this one uses (by the student's name).
         self.substitute = {n: _where(getattr(course, back[n])) for n in used if hasattr(course, back[n])}
         self.verdict = FunctionVerdict(name, self.theirs)
+        line = signatures_of(box.loaded.source).get(self.theirs)
+        origin = box.loaded.origin(line.line) if line is not None and line.line else None
+        self.defined_at = f"defined at {origin}" if origin else ""
 
     def run(self, cases: list[Case]) -> FunctionVerdict:
         for case in cases:
@@ -147,8 +150,10 @@ class _FunctionCheck:
             self.verdict.checked += status != "skipped"
             if _RANK.get(status, 0) > _RANK.get(self.verdict.status, 0):
                 v = self.verdict
-                v.status, v.case, v.detail, v.cause, v.where = status, case.label, row["detail"], row["cause"], \
-                    row.pop("_where", "")
+                v.status, v.case, v.detail, v.cause = status, case.label, row["detail"], row["cause"]
+                v.where = row.get("_where") or self.defined_at
+            elif status == "passed" and row["detail"] and not self.verdict.detail:
+                self.verdict.detail = row["detail"]  # right only with the reference's helpers: say so
             row.pop("_where", None)
             if status == "error" and self.box._dead is not None:
                 break  # the process is gone: every later call would say the same

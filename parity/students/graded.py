@@ -106,6 +106,7 @@ class Signature:
     names: tuple[str, ...]
     required: int
     varargs: bool = False
+    line: int | None = None  # of the ``def`` in the module's source
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,8 @@ def signatures_of(source: str) -> dict[str, Signature]:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             a = node.args
             positional = [p.arg for p in (*a.posonlyargs, *a.args)]
-            out[node.name] = Signature(tuple(positional), len(positional) - len(a.defaults), a.vararg is not None)
+            out[node.name] = Signature(tuple(positional), len(positional) - len(a.defaults), a.vararg is not None,
+                                       node.lineno)
     return out
 
 

@@ -1,0 +1,221 @@
+"""``nn-parity check`` on students' files: each graded function's verdict names the wrong one and
+its probable cause; a class folder (a hanging notebook and one with a broken cell among them)
+still gets a complete summary.
+
+One folder run (``--jobs 2``) covers every cause fixture at once: each fixture is a correct
+solution in the course's shape with one line changed (``variant``), so each row can only fail
+for that change. The rest of the file runs no student process, or one.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from parity.students.compare import first_difference, normalise
+from parity.students.graded import FALLBACK_ASSIGNMENTS, detect, signatures_of
+from reports.cli import main
+
+COURSE = Path(__file__).parent / "students" / "course"
+DEEP = COURSE / "step_by_step.py"
+LOGISTIC = COURSE / "logistic_regression.py"
+
+_UPDATE_LOOP = ('    parameters = params.copy()\n    L = len(parameters) // 2\n    for l in range(L):\n'
+                '        parameters["W" + str(l + 1)] = parameters["W" + str(l + 1)] - learning_rate * '
+                'grads["dW" + str(l + 1)]')
+
+# fixture -> (template, [(line as written, the line with the mistake)], course function, status, cause)
+VARIANTS = {
+    "one_over_m": (DEEP, [("    dW = (1 / m) * np.dot(dZ, A_prev.T)", "    dW = np.dot(dZ, A_prev.T)")],
+                   "linear_backward", "failed", "missing or extra 1/m"),
+    "transposed": (DEEP, [("    dW = (1 / m) * np.dot(dZ, A_prev.T)", "    dW = (1 / m) * np.dot(A_prev, dZ.T)")],
+                   "linear_backward", "failed", "transposed product"),
+    "flipped_sign": (DEEP, [("    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))",
+                             "    dAL = (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))")],
+                     "L_model_backward", "failed", "flipped sign"),
+    "swapped_branches": (DEEP, [('    if activation == "sigmoid":', '    if activation == "relu":'),
+                                ('    elif activation == "relu":', '    elif activation == "sigmoid":')],
+                         "linear_activation_forward", "failed", "swapped activation branches"),
+    "relu_z_below_0": (DEEP, [("        dZ = relu_backward(dA, activation_cache)",
+                               "        dZ = np.array(dA, copy=True); dZ[activation_cache < 0] = 0")],
+                       "linear_activation_backward", "failed", "ReLU's derivative from A or with Z < 0"),
+    "relu_from_a": (DEEP, [("        dZ = relu_backward(dA, activation_cache)",
+                            "        dZ = dA * (np.maximum(0, activation_cache) >= 0)")],
+                    "linear_activation_backward", "failed", "ReLU's derivative from A or with Z < 0"),
+    "sigmoid_as_s": (DEEP, [("        dZ = sigmoid_backward(dA, activation_cache)",
+                             "        dZ = dA * (1 / (1 + np.exp(-activation_cache)))")],
+                     "linear_activation_backward", "failed", "sigmoid's derivative as s"),
+    "epsilon_in_log": (DEEP, [("    cost = -(1 / m) * np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))",
+                               "    cost = -(1 / m) * np.sum(Y * np.log(AL + 1e-8) + (1 - Y) * np.log(1 - AL + 1e-8))")],
+                       "compute_cost", "failed", "epsilon inside the log"),
+    "len_parameters": (DEEP, [("    L = len(parameters) // 2\n    for l in range(1, L):\n        A_prev",
+                               "    L = len(parameters)\n    for l in range(1, L):\n        A_prev")],
+                       "L_model_forward", "error", "L = len(parameters)"),
+    "off_by_one": (DEEP, [('        grads["dW" + str(l + 1)] = dW_temp', '        grads["dW" + str(l)] = dW_temp')],
+                   "L_model_backward", "failed", "off-by-one layer index"),
+    "writes_into_caller": (DEEP, [(_UPDATE_LOOP, _UPDATE_LOOP.replace(
+        ' = parameters["W" + str(l + 1)] - learning_rate', ' -= learning_rate'))],
+        "update_parameters", "failed", "writes into the caller's arrays"),
+    "rebinds_caller": (DEEP, [("    parameters = params.copy()\n", "    parameters = params\n")],
+                       "update_parameters", "warning", "rebinds the caller's dict entries"),
+    "float32_as_float64": (DEEP, [("    Z = np.dot(W, A) + b\n", "    Z = np.dot(W, A) + b.astype(np.float64)\n")],
+                           "linear_forward", "warning", "float32 returned as float64"),
+    "logistic_one_over_m": (LOGISTIC, [("    dw = (1 / m) * np.dot(X, (A - Y).T)", "    dw = np.dot(X, (A - Y).T)")],
+                            "propagate", "failed", "missing or extra 1/m"),
+}
+
+
+def variant(template: Path, substitutions: list[tuple[str, str]]) -> str:
+    """The template's text with each line (or lines) replaced once; each must occur exactly once."""
+    text = template.read_text()
+    for old, new in substitutions:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def _broken_cell_notebook(path: Path) -> None:
+    """The correct notebook with compute_cost's cell cut short: that cell does not parse."""
+    nb = json.loads((COURSE / "step_by_step_correct.ipynb").read_text())
+    for cell in nb["cells"]:
+        source = "".join(cell["source"])
+        if source.startswith("def compute_cost"):
+            cell["source"] = source.replace("np.log(1 - AL))", "np.log(1 - AL)")
+    path.write_text(json.dumps(nb))
+
+
+@pytest.fixture(scope="module")
+def class_run(tmp_path_factory):
+    """A class folder checked once: every cause fixture, the correct files, the two real
+    notebooks, one that hangs in L_model_backward and one with a broken cell."""
+    folder = tmp_path_factory.mktemp("class")
+    for name, (template, subs, *_) in VARIANTS.items():
+        (folder / f"{name}.py").write_text(variant(template, subs))
+    shutil.copy(DEEP, folder / "correct_deep.py")
+    shutil.copy(LOGISTIC, folder / "correct_logistic.py")
+    for notebook in COURSE.glob("*.ipynb"):
+        shutil.copy(notebook, folder / notebook.name)
+    (folder / "hangs.py").write_text(variant(DEEP, [("    grads = {}\n", "    grads = {}\n    while True:\n        pass\n")]))
+    _broken_cell_notebook(folder / "broken_cell.ipynb")
+    out = folder / "out"
+    code = main(["check", str(folder), "--jobs", "2", "--timeout", "20", "--out", str(out), "--no-progress"])
+    return code, out, pd.read_csv(out / "summary.csv", keep_default_na=False)
+
+
+def _row(summary: pd.DataFrame, file: str, function: str) -> pd.Series:
+    rows = summary[(summary["file"] == file) & (summary["course_function"] == function)]
+    assert len(rows) == 1, (file, function, summary[summary["file"] == file])
+    return rows.iloc[0]
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_each_cause_is_named_on_the_function_that_has_it(class_run, name):
+    _, _, summary = class_run
+    _, _, function, status, cause = VARIANTS[name]
+    row = _row(summary, f"{name}.py", function)
+    assert (row["status"], row["cause"]) == (status, cause), row.to_dict()
+    others = summary[(summary["file"] == f"{name}.py") & (summary["course_function"] != function)]
+    # The one change is this function's: every other graded function passes (a float64 Z passes
+    # on through the forward functions that return it, as a warning too).
+    allowed = {"passed", "warning"} if status == "warning" else {"passed"}
+    assert set(others["status"]) <= allowed, others.to_dict("records")
+
+
+def test_correct_files_pass_every_graded_function(class_run):
+    _, out, summary = class_run
+    for file, count in (("correct_deep.py", 10), ("correct_logistic.py", 5), ("step_by_step_correct.ipynb", 10)):
+        rows = summary[summary["file"] == file]
+        assert len(rows) == count and set(rows["status"]) == {"passed"}, rows.to_dict("records")
+    files = pd.read_csv(out / "correct_deep" / "conformance.csv", keep_default_na=False)
+    assert list(files.columns[-2:]) == ["function", "cause"]
+    # Every case passed, but the saturated cost, where the course's own formula takes log(0): a note.
+    assert set(files["status"]) == {"passed", "note"}
+    assert list(files.loc[files["status"] == "note", "case"]) == ["saturated: AL holds an exact 1 and an exact 0"]
+    assert set(files["function"]) == {"initialize_parameters", "initialize_parameters_deep", "linear_forward",
+                                      "linear_activation_forward", "L_model_forward", "compute_cost",
+                                      "linear_backward", "linear_activation_backward", "L_model_backward",
+                                      "update_parameters"}
+
+
+def test_the_defective_notebook_names_its_function_case_cell_and_cause(class_run):
+    _, out, summary = class_run
+    row = _row(summary, "step_by_step_relu_from_a.ipynb", "linear_activation_backward")
+    assert row["status"] == "failed" and row["cause"] == "ReLU's derivative from A or with Z < 0"
+    assert "exactly 0" in row["case"] and "the reference 0" in row["detail"]
+    nb = json.loads((COURSE / "step_by_step_relu_from_a.ipynb").read_text())
+    cell = next(i + 1 for i, c in enumerate(nb["cells"]) if "".join(c["source"]).startswith(
+        "def linear_activation_backward"))
+    assert row["where"] == f"defined at cell {cell}, line 1"
+    # Its caller is right once the reference's linear_activation_backward stands in: not smeared.
+    caller = _row(summary, "step_by_step_relu_from_a.ipynb", "L_model_backward")
+    assert caller["status"] == "passed" and "with the reference's linear_activation_backward" in caller["detail"]
+    md = (out / "step_by_step_relu_from_a" / "conformance.md").read_text()
+    assert "**First wrong function:** linear_activation_backward is wrong" in md
+
+
+def test_a_hang_and_a_broken_cell_still_give_a_complete_summary(class_run):
+    code, out, summary = class_run
+    assert code == 1
+    files = {p.name for p in COURSE.glob("*.ipynb")} | {f"{n}.py" for n in VARIANTS} | \
+        {"correct_deep.py", "correct_logistic.py", "hangs.py", "broken_cell.ipynb"}
+    assert set(summary["file"]) == files
+    hang = _row(summary, "hangs.py", "L_model_backward")
+    assert hang["status"] == "error" and "time limit of 20 s" in hang["detail"]
+    assert hang["where"].startswith("cell 10, line 6")  # the student's `pass` in the loop
+    assert _row(summary, "hangs.py", "linear_backward")["status"] == "passed"  # before the hang
+    broken = summary[summary["file"] == "broken_cell.ipynb"]
+    assert "compute_cost" not in set(broken["course_function"])  # its cell did not parse: not defined
+    assert len(broken) == 9 and set(broken["status"]) == {"passed"}
+    assert "does not parse" in (out / "broken_cell" / "conformance.md").read_text()
+    assert (out / "summary.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_a_correct_file_exits_0_and_bad_arguments_exit_2(tmp_path, capsys):
+    assert main(["check", str(LOGISTIC), "--out", str(tmp_path / "ok"), "--no-progress"]) == 0
+    assert "every graded function passed" in capsys.readouterr().out
+    for args, message in ((["--function", "propagate"], "COURSE_NAME=THEIRS"),
+                          (["--function", "no_such=mine"], "not one of the course's graded functions"),
+                          (["--assignment", "week9"], "--assignment must be one of"),
+                          (["--timeout", "0"], "seconds > 0"), (["--jobs", "0"], ">= 1")):
+        with pytest.raises(SystemExit) if args[0] in ("--timeout", "--jobs") else _nothing():
+            assert main(["check", str(LOGISTIC), *args, "--no-progress"]) == 2
+        assert message in capsys.readouterr().err
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_detection_by_name_and_signature_and_mapping():
+    source = "def propagate(w, b, X, Y):\n    pass\n\ndef my_sigmoid(z):\n    pass\n\ndef predict(w, b):\n    pass\n"
+    found = detect(signatures_of(source), FALLBACK_ASSIGNMENTS, mapping={"sigmoid": "my_sigmoid"})
+    assert found.assignment == "logistic_regression"
+    assert found.graded == {"sigmoid": "my_sigmoid", "propagate": "propagate"}
+    assert "does not take the course's arguments" in found.unfit["predict"]
+    deep = "def compute_cost(AL, Y):\n    pass\n\ndef L_model_forward(X, parameters):\n    pass\n"
+    assert detect(signatures_of(deep), FALLBACK_ASSIGNMENTS).assignment == "deep_step_by_step"
+    assert detect(signatures_of("def unrelated(a):\n    pass\n"), FALLBACK_ASSIGNMENTS).assignment is None
+    with pytest.raises(ValueError, match="assignment must be one of"):
+        detect({}, FALLBACK_ASSIGNMENTS, assignment="week9")
+
+
+def test_both_return_forms_the_course_used_are_accepted():
+    dA = {f"dA{l}": np.full((2, 1), float(l)) for l in range(3)}
+    reference = {**dA, "dW1": np.ones((2, 2))}
+    earlier = {f"dA{l + 1}": v for l, v in enumerate(dA.values())} | {"dW1": np.ones((2, 2))}  # dA{l} numbering
+    assert first_difference("L_model_backward", earlier, reference) is None
+    A = np.array([[0.5, 0.7]])
+    assert normalise("sigmoid", (A, np.zeros((1, 2))), A) is A  # dnn_utils' (A, cache)
+    assert first_difference("compute_cost", np.array([[0.25]]), np.float64(0.25)) is None
+    wrong = first_difference("linear_backward", (np.ones((2, 1)), np.array([[1.0, 3.0]]), np.zeros((1, 1))),
+                             (np.ones((2, 1)), np.array([[1.0, 2.0]]), np.zeros((1, 1))))
+    assert wrong.where == "dW" and wrong.index == (0, 1) and "dW[0, 1] = 3" in wrong.detail
