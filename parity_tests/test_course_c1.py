@@ -252,3 +252,28 @@ def test_the_models_name_a_layers_dims_that_does_not_fit():
         deep_application.L_layer_model(X, Y, (4, 2, 1))
     with pytest.raises(TypeError, match="^layers_dims"):
         deep_application.L_layer_model(X, Y, "3,2,1")
+
+
+@pytest.mark.parametrize("call, error, argument", [
+    pytest.param(lambda: planar.forward_propagation(TRAINED, np.ones((2, 3))), TypeError, "X", id="parameters-first"),
+    pytest.param(lambda: planar.compute_cost(np.array([[1.0, 0.5]]), np.array([[1, 0]])), ValueError, "A2",
+                 id="saturated-A2"),
+    pytest.param(lambda: planar.update_parameters(TRAINED, {"dW1": TRAINED["W1"]}), ValueError, "grads",
+                 id="grads-without-db1"),
+    pytest.param(lambda: planar.initialize_parameters(2, 4.0, 1), TypeError, "n_h", id="a-float-width"),
+    pytest.param(lambda: logistic_regression.model(np.ones((2, 3)), np.ones((1, 3)), np.ones((3, 2)),
+                                                   np.ones((1, 2))), ValueError, "X_test", id="X_test-of-other-n_x"),
+])
+def test_course_1_functions_name_the_bad_argument(call, error, argument):
+    with pytest.raises(error, match=f"^{argument}\\b"):
+        call()
+
+
+def test_planar_functions_keep_float32():
+    X = np.random.RandomState(1).randn(2, 3).astype(np.float32)
+    p = {key: value.astype(np.float32) for key, value in TRAINED.items()}
+    A2, cache = planar.forward_propagation(X, p)
+    grads = planar.backward_propagation(p, cache, X, np.array([[True, False, True]]))
+    updated = planar.update_parameters(p, grads)
+    assert A2.dtype == np.float32
+    assert all(a.dtype == np.float32 for a in (*cache.values(), *grads.values(), *updated.values()))

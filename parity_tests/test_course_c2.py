@@ -324,3 +324,31 @@ def test_learning_rate_decay_reproduces_the_course_grader():
     # The grader writes 0.085714285 for 0.3 / 3.5 = 0.0857142857...: cut, not rounded, at 9 decimals.
     assert_printed(optimization.schedule_lr_decay(0.3, 1000, 0.25, 100), 0.085714285, 8)
     assert_printed(optimization.schedule_lr_decay(0.3, 100, 0.25, 100), 0.24, 16)
+
+
+def _bad_calls():
+    parameters, grads = two_layer_case()
+    v, s = optimization.initialize_adam(parameters)
+    X, Y = np.ones((3, 5)), np.ones((1, 5))
+    return [
+        ("adam-t-from-0", lambda: optimization.update_parameters_with_adam(parameters, grads, v, s, 0),
+         ValueError, "t"),
+        ("momentum-beta-1.5", lambda: optimization.update_parameters_with_momentum(parameters, grads, v, 1.5, 0.01),
+         ValueError, "beta"),
+        ("momentum-v-of-other-shapes", lambda: optimization.update_parameters_with_momentum(
+            parameters, grads, {k: val[:1] for k, val in v.items()}, 0.9, 0.01), ValueError, "v"),
+        ("gd-learning-rate-before-grads", lambda: optimization.update_parameters_with_gd(parameters, 0.01, grads),
+         TypeError, "grads"),
+        ("mini-batch-size-0", lambda: optimization.random_mini_batches(X, Y, 0), ValueError, "mini_batch_size"),
+        ("time-interval-0", lambda: optimization.schedule_lr_decay(0.5, 10, 1, 0), ValueError, "time_interval"),
+        ("dropout-backward-given-the-L2-cache",
+         lambda: regularization.backward_propagation_with_dropout(X, Y, REG_CACHE, 0.8), TypeError, "cache"),
+        ("gradient-check-n-without-W3", lambda: gradient_checking.gradient_check_n(
+            {"W1": np.ones((5, 4))}, {}, np.ones((4, 3)), Y[:, :3]), ValueError, "missing"),
+    ]
+
+
+@pytest.mark.parametrize("call, error, argument", [pytest.param(*c[1:], id=c[0]) for c in _bad_calls()])
+def test_course_2_functions_name_the_bad_argument(call, error, argument):
+    with pytest.raises(error, match=f"^{argument}\\b"):
+        call()
