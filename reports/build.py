@@ -23,6 +23,7 @@ from . import plots, prose, render
 from .busy import flag_busy
 from .conventions import CONVENTION_EPOCHS, convention_names, run_conventions
 from .csvs import write_data_files
+from .data_parallel import run_data_parallel
 from .dataset import ReportData, resolve_dataset
 from .environment import collect_environment
 from .outdir import check_out, staging
@@ -89,7 +90,7 @@ def _progress_total(data: ReportData, quick: bool, pairs, dtypes) -> int:
     n_cases = len(parity_cases(data, quick))
     n_train = len(training_methods(training_steps(quick), 1, 1.0))
     n_timing = len(standard_workloads(quick)) * len(pairs) * len(dtypes)
-    return n_cases * len(dtypes) + n_train + len(convention_names(quick)) + n_timing + 2
+    return n_cases * len(dtypes) + n_train + len(convention_names(quick)) + n_timing + 3
 
 
 def collect_results(data: ReportData, *, quick: bool, devices: tuple[str, ...], dtypes: tuple[str, ...],
@@ -110,6 +111,8 @@ def collect_results(data: ReportData, *, quick: bool, devices: tuple[str, ...], 
             CONVENTION_EPOCHS[quick], progress=bar, only=convention_names(quick),
             device="cpu" if "cpu" in devices else devices[0])
     timing, limits, workloads = run_timing(quick, pairs, devices, dtypes, repeats, progress=bar)
+    # After timing, on the report's threads: the step-time part shares them among the workers.
+    data_parallel, dp_drift, dp_skipped = run_data_parallel(quick, threads.get("threads") or 1, progress=bar)
     bar.set_description("environment, plots, report")
     return ReportResults(
         data=data, quick=quick, devices=devices, dtypes=dtypes, repeats=repeats, parity=parity, training=training,
@@ -117,7 +120,8 @@ def collect_results(data: ReportData, *, quick: bool, devices: tuple[str, ...], 
         formulas=formulas, timing=flag_busy(timing), limits=limits, workloads=workloads, vectorisation=vectorisation,
         environment=collect_environment(threads), not_run=not_run, available=[b.name for b in available_backends()],
         unavailable={b.name: b.unavailable_reason() for b in BACKENDS.values() if not b.available()},
-        reference=reference_backend().name, seconds=time.perf_counter() - started)
+        reference=reference_backend().name, seconds=time.perf_counter() - started, data_parallel=data_parallel,
+        data_parallel_drift=dp_drift, data_parallel_skipped=dp_skipped)
 
 
 def write_report(results: ReportResults, folder: Path) -> tuple[str, ...]:
@@ -132,6 +136,7 @@ def write_report(results: ReportResults, folder: Path) -> tuple[str, ...]:
         "step": plots.plot_step_times(results.timing, folder) if not results.timing.empty else None,
         "sweep_m": plots.plot_sweep(results.timing, "m", folder),
         "sweep_width": plots.plot_sweep(results.timing, "width", folder),
+        "data_parallel": plots.plot_data_parallel(results.data_parallel, folder),
     }
     blocks = prose.report_blocks(results, {key: (path.name if path else None) for key, path in figures.items()})
     markdown = render.render_markdown(blocks)

@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 __all__ = ["plot_training", "plot_training_diff", "plot_conventions", "plot_step_times", "plot_sweep",
-           "series_label", "backend_style", "sweep_model", "DIFF_FLOOR"]
+           "plot_data_parallel", "series_label", "backend_style", "sweep_model", "DIFF_FLOOR"]
 
 # Log axes cannot show an exact 0: exact agreement is drawn at this floor and labelled so.
 DIFF_FLOOR = 1e-18
@@ -223,6 +223,31 @@ def plot_sweep(timing: pd.DataFrame, sweep: str, out_dir: Path, name: str | None
     ax.set_title(f"Step time against {swept}: {sweep_model(rows, sweep)}", fontsize=10)
     ax.legend(fontsize=7)
     return _save(fig, out_dir / (name or f"sweep_{sweep}.png"))
+
+
+def plot_data_parallel(table: pd.DataFrame, out_dir: Path, name: str = "data_parallel_step_time.png") -> Path | None:
+    """Seconds per step against the number of workers k (``data_parallel.csv``'s timing rows),
+    one line per backend, each point labelled with its speed-up t(1)/t(k)."""
+    rows = (table[(table["part"] == "timing") & table["step_s"].notna()] if not table.empty else table)
+    if rows.empty:
+        return None
+    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
+    ax = fig.subplots()
+    for backend, group in rows.groupby("backend", sort=False):
+        group = group.sort_values("world_size")
+        ax.plot(group["world_size"], group["step_s"], marker="o", label=backend, **_style(backend, "float32"))
+        for k, seconds, speedup in zip(group["world_size"], group["step_s"], group["speedup_vs_1"]):
+            if pd.notna(speedup):
+                ax.annotate(f"{speedup:.2f}x", (k, seconds), textcoords="offset points", xytext=(4, 4), fontsize=7)
+    ks = sorted(int(k) for k in rows["world_size"].unique())
+    ax.set_xticks(ks, [str(k) for k in ks])
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("workers k (world_size)")
+    ax.set_ylabel("seconds per step (difference of two runs)")
+    ax.set_title("Data parallel: step time against k, compute-bound network\n"
+                 "labels: speed-up against world_size 1", fontsize=10)
+    ax.legend(fontsize=7)
+    return _save(fig, out_dir / name)
 
 
 def sweep_model(rows: pd.DataFrame, sweep: str) -> str:

@@ -12,6 +12,7 @@ from parity import tolerance
 
 from .busy import n_flagged
 from .conventions import CONVENTIONS_SPEC_NOTE, conventions_summary, formula_table
+from .data_parallel import data_parallel_blocks
 from .errors import error_mask
 from .results import ReportResults
 from .timing_prose import timing_blocks
@@ -103,6 +104,9 @@ def _verdict(r: ReportResults) -> list[tuple]:
     if v.conventions_failures:
         blocks.append(("p", f"**FAIL**: {v.conventions_failures} framework trajectories configured to the course's "
                             "formulas leave the float64 bound (section \"Optimizer conventions\")."))
+    if v.data_parallel_failures:
+        blocks.append(("p", f"**FAIL**: {v.data_parallel_failures} data-parallel runs leave one device's result "
+                            "(section \"Data parallel\")."))
     if v.errors:
         runs = "run" if v.errors == 1 else "runs"
         blocks.append(("p", f"**FAIL**: {v.errors} backend {runs} raised an exception; their rows carry the "
@@ -119,6 +123,7 @@ def _exit_sentence(v) -> str:
         (v.compared == 0, "nothing was compared"),
         (v.parity_failures, f"{v.parity_failures} parity comparisons failed"),
         (v.conventions_failures, f"{v.conventions_failures} configured trajectories off the course"),
+        (v.data_parallel_failures, f"{v.data_parallel_failures} data-parallel runs off one device"),
         (v.errors, f"{v.errors} backend runs raised")) if count]
     return f"Exit code: **1** ({'; '.join(why)})."
 
@@ -287,9 +292,12 @@ def report_blocks(results: ReportResults, images: dict) -> list[tuple]:
     blocks += _verdict(r) + _errors_blocks(r) + _not_run_blocks(r) + _parity_blocks(r)
     blocks += _training_blocks(r, images) + _conventions_blocks(r, images)
     blocks += timing_blocks(r.timing, r.limits, r.workloads, r.environment, r.repeats, images)
+    blocks += data_parallel_blocks(r.data_parallel, r.data_parallel_drift, r.data_parallel_skipped,
+                                   images.get("data_parallel"))
     blocks += _vectorisation_blocks(r)
     blocks += [("h", 2, "Environment"), ("list", _environment_lines(r.environment)),
                ("p", "Files: `parity.csv`, `training.csv`, `conventions.csv`, `conventions_formulas.csv`, "
-                     "`timing.csv`, `vectorisation.csv`, `environment.json` (all versions, BLAS thread pools, "
+                     "`timing.csv`, `vectorisation.csv`, `data_parallel.csv`, `data_parallel_drift.csv`, "
+                     "`environment.json` (all versions, BLAS thread pools, "
                      "git commit, what was skipped and why), and the PNG figures.")]
     return blocks

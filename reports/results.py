@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .data_parallel import dp_failures
 from .dataset import ReportData
 from .errors import error_mask
 
@@ -20,7 +21,8 @@ __all__ = ["Verdict", "ReportResults", "decide", "conventions_failures", "collec
 
 ERROR_COLUMNS = ("section", "backend", "device", "dtype", "what", "error")
 # Per section: the column that names what raised.
-_WHAT = {"parity": "case", "training": "method", "conventions": "optimizer", "timing": "workload"}
+_WHAT = {"parity": "case", "training": "method", "conventions": "optimizer", "timing": "workload",
+         "data_parallel": "case", "data_parallel_drift": "world_size"}
 
 
 @dataclass(frozen=True)
@@ -32,13 +34,14 @@ class Verdict:
     parity_failures: int
     conventions_failures: int
     errors: int
+    data_parallel_failures: int = 0
 
     @property
     def passed(self) -> bool:
         """Something compared, every comparison within tolerance, every configured optimizer
-        on the course, and no backend raised."""
+        on the course, every data-parallel run on one device's, and no backend raised."""
         return (self.compared > 0 and self.parity_failures == 0 and self.conventions_failures == 0
-                and self.errors == 0)
+                and self.data_parallel_failures == 0 and self.errors == 0)
 
 
 def collect_errors(**tables: pd.DataFrame) -> list[dict]:
@@ -65,13 +68,16 @@ def conventions_failures(conventions: pd.DataFrame) -> int:
     return int((~verdicts.map(lambda v: v is True or v == "True" or v == 1)).sum())
 
 
-def decide(parity: pd.DataFrame, conventions: pd.DataFrame, errors: list[dict], reference: str) -> Verdict:
-    """The one place that decides: counts from the parity and conventions tables and the
-    errors of every section; ``reference`` names the backend the others are compared with."""
+def decide(parity: pd.DataFrame, conventions: pd.DataFrame, errors: list[dict], reference: str,
+           data_parallel: pd.DataFrame | None = None) -> Verdict:
+    """The one place that decides: counts from the parity, conventions and data-parallel
+    tables and the errors of every section; ``reference`` names the backend the others are
+    compared with."""
     failures = int((~parity["passed"].astype(bool)).sum()) if not parity.empty else 0
     compared = int((parity["backend"] != reference).sum()) if not parity.empty else 0
     return Verdict(parity_rows=len(parity), compared=compared, parity_failures=failures,
-                   conventions_failures=conventions_failures(conventions), errors=len(errors))
+                   conventions_failures=conventions_failures(conventions), errors=len(errors),
+                   data_parallel_failures=dp_failures(data_parallel) if data_parallel is not None else 0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,6 +87,7 @@ class ReportResults:
     The request: ``data``, ``quick``, ``devices``, ``dtypes``, ``repeats``. The sections'
     tables: ``parity`` (``parity.csv``), ``training`` and ``training_skipped``,
     ``conventions``, ``conventions_skipped`` and ``formulas`` ({backend: {case: formula}}),
+    ``data_parallel``, ``data_parallel_drift`` and ``data_parallel_skipped`` (``reports.data_parallel``),
     ``timing`` (with its busy flags), ``limits`` and ``workloads``, ``vectorisation``. What ran
     where: ``environment`` (``environment.json`` without its ``report`` entry), ``not_run``
     ({backend, device, reason}), ``available`` (backend names), ``unavailable`` (name ->
@@ -111,14 +118,19 @@ class ReportResults:
     unavailable: dict
     reference: str
     seconds: float
+    data_parallel: pd.DataFrame = field(default_factory=pd.DataFrame)
+    data_parallel_drift: pd.DataFrame = field(default_factory=pd.DataFrame)
+    data_parallel_skipped: list = field(default_factory=list)
     errors: list = field(init=False)
     verdict: Verdict = field(init=False)
 
     def __post_init__(self) -> None:
         errors = collect_errors(parity=self.parity, training=self.training, conventions=self.conventions,
-                                timing=self.timing, limits=self.limits)
+                                timing=self.timing, limits=self.limits, data_parallel=self.data_parallel,
+                                data_parallel_drift=self.data_parallel_drift)
         object.__setattr__(self, "errors", errors)
-        object.__setattr__(self, "verdict", decide(self.parity, self.conventions, errors, self.reference))
+        object.__setattr__(self, "verdict", decide(self.parity, self.conventions, errors, self.reference,
+                                                   self.data_parallel))
 
     @property
     def passed(self) -> bool:

@@ -1,0 +1,85 @@
+"""Step time against the number of data-parallel workers k (1, 2, 3), for torch and JAX, on the
+compute-bound network, where communication is cheapest relative to work.
+
+    .venv/bin/python benchmarks/bench_data_parallel.py [--repeats 3] [--backend torch --backend jax]
+                                                        [--threads N] [--small]
+
+Each measurement is ``reports.data_parallel.time_steps``: through the public ``deep.train(...,
+world_size=k)``, the difference of a 1-epoch and a 9-epoch run over the 8 extra steps (one full
+batch of 2048 examples each), so the workers' start, imports and compilation cancel. The same
+total threads at every k: one device with N threads (default: the cores this process may use),
+k workers with max(1, N // k) each. Medians over ``--repeats`` (interleaved over k, so a burst of
+load on the machine falls on every k alike), ratios t(1)/t(k) from the same run, and each run's
+largest difference to one device, printed. ``--small``: the (64, 64, 64, 10) network, m = 128,
+to try the script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from parity import get_backend  # noqa: E402 - after the checkout is on the path
+from reports.data_parallel import TIMING_WORKLOAD, DpWorkload, largest_difference, time_steps, worker_threads  # noqa: E402
+from reports.timing import configure_threads  # noqa: E402
+
+WORLD_SIZES = (1, 2, 3)
+SMALL = DpWorkload("small (64, 64, 64, 10) softmax, m=128, full batch", (64, 64, 64, 10), 128, None, 1e-4,
+                   dtype="float32", output="softmax")
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--backend", action="append", default=None, help="torch, jax (default: both)")
+    parser.add_argument("--threads", type=int, default=None, help="total threads (default: usable cores)")
+    parser.add_argument("--small", action="store_true", help="a small network, to try the script")
+    args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error("--repeats must be >= 1")
+    total = args.threads or _cores()
+    configure_threads(total)
+    workload = SMALL if args.small else TIMING_WORKLOAD
+    names = args.backend or ["torch", "jax"]
+    print(f"{workload.name}, {workload.dtype}; {platform.processor() or platform.machine()}, {_cores()} usable cores, "
+          f"{total} total threads; medians of {args.repeats}")
+    for name in names:
+        backend = get_backend(name)
+        reason = backend.unsupported(model="deep", function="train", training="world_size")
+        if reason:
+            print(f"{name}: skipped: {reason}")
+            continue
+        times = {k: [] for k in WORLD_SIZES}
+        diffs = {k: 0.0 for k in WORLD_SIZES}
+        one = None
+        for _ in range(args.repeats):
+            for k in WORLD_SIZES:
+                seconds, run = time_steps(backend, workload, k, total)
+                times[k].append(seconds)
+                one = run if k == 1 else one
+                diffs[k] = max(diffs[k], largest_difference(run, one))
+        base = statistics.median(times[1])
+        for k in WORLD_SIZES:
+            median = statistics.median(times[k])
+            per_worker = total if k == 1 else worker_threads(total, k)
+            print(f"{name:<6} k={k}  shards {workload.shards(k):<14} {per_worker} thread(s) each: "
+                  f"{median * 1e3:8.1f} ms/step (runs: {', '.join(f'{t * 1e3:.0f}' for t in times[k])})  "
+                  f"speed-up t(1)/t(k) {base / median:5.2f}x  largest difference to one device {diffs[k]:.1e}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
