@@ -15,7 +15,11 @@ Python values and functions, so that it needs nothing from nn-parity to be impor
 ``CAPABILITIES``
     A dict with any of the keys of ``CAPABILITY_KEYS``; each value a tuple of names
     (``{"models": ("deep",), "dtypes": ("float64",), "training": ("optimizer", "lambd")}``).
-    A key left out is probed.
+    A key left out is probed. ``"world_size"`` in ``"training"``: ``deep.train(..., *,
+    world_size=k)`` trains data parallel as CONTRACT.md's "Data parallel" defines it (every
+    mini-batch in k contiguous shards, ``nn_contract.shards``; shard sums of gradients added
+    and divided by the step's m_t), equal to one device; undeclared, a backend whose
+    ``deep.train`` takes no ``world_size`` keyword lacks it.
 ``devices() -> dict[str, str | None]``
     Each device name (``"cpu"``, ``"cuda"``) -> None where it can run here, else why not.
 ``set_threads(n: int) -> str``
@@ -30,6 +34,11 @@ Python values and functions, so that it needs nothing from nn-parity to be impor
 ``train_with_framework_defaults(params, X, Y, spec, optimizer, *, learning_rate, num_epochs, batch_size, seed, lambd, device)``
     ``deep.train`` with the framework's own optimizer defaults instead of the course's
     formulas: how far a user's port drifts when it calls the framework as documented.
+``train_with_distributed_defaults(params, X, Y, spec, *, world_size, learning_rate, num_epochs, batch_size, seed, device) -> (params, costs)``
+    Data-parallel gradient descent on ``world_size`` workers as a user of the framework
+    writes it (torch: DDP's mean of the ranks' gradients, each rank's own mean, and
+    ``DistributedSampler``'s order and padding), not as the contract defines it: the drift
+    the report shows, never gated. Costs one per step of its own loop.
 ``matmul_seconds(device, dtype, n, repeats) -> float``, ``copy_seconds(device, dtype, nbytes, repeats) -> float``
     The best time of an ``(n, n) @ (n, n)`` product and of an ``nbytes`` copy in this
     framework, synchronised: the harness takes the best over backends as the machine's limit.
@@ -49,8 +58,9 @@ __all__ = ["CAPABILITY_KEYS", "TRAINING_OPTIONS", "NativeStep"]
 
 # What a backend can declare it supports; the values are the contract's names.
 CAPABILITY_KEYS = ("models", "activations", "outputs", "losses", "dtypes", "devices", "training", "optimizers")
-# The keyword options of ``deep.train`` beyond course 1 (CONTRACT.md, "Training methods").
-TRAINING_OPTIONS = ("optimizer", "lambd", "keep_prob", "decay_rate")
+# The keyword options of ``deep.train`` beyond course 1 (CONTRACT.md, "Training methods"), and
+# ``world_size`` (CONTRACT.md, "Data parallel").
+TRAINING_OPTIONS = ("optimizer", "lambd", "keep_prob", "decay_rate", "world_size")
 
 
 @dataclass

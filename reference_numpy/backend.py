@@ -33,7 +33,8 @@ CAPABILITIES = {
     "losses": LOSS_NAMES,
     "dtypes": ("float64", "float32"),
     "devices": ("cpu",),
-    "training": ("batch_size", "optimizer", "lambd", "keep_prob", "decay_rate"),
+    # world_size: the definition, shard sums added in this process (parallel).
+    "training": ("batch_size", "optimizer", "lambd", "keep_prob", "decay_rate", "world_size"),
     "optimizers": ("GD", "Momentum", "RMSprop", "Adam"),
 }
 

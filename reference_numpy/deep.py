@@ -29,8 +29,10 @@ from nn_contract.batches import batch_bounds, epoch_permutation
 from nn_contract.checks import check_argument_kinds, check_deep_inputs, check_deep_predict_inputs, check_train_args
 from nn_contract.dropout import check_masks, dropout_masks
 from nn_contract.labels import labels_from_proba
+from nn_contract.shards import check_world_size
 from .losses import compute_cost, output_delta
 from .optim import GD, check_training_methods, init_state, l2_cost, schedule_lr_decay, update_parameters_with
+from .parallel import sharded_cost_and_grads
 from nn_contract.spec import ModelSpec
 
 __all__ = [
@@ -196,7 +198,7 @@ def cost_and_grads(params: dict, X, Y, spec: ModelSpec, *, lambd: float = 0.0, k
 
 def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, num_epochs: int = 2500,
           batch_size: int | None = None, seed: int = 0, *, optimizer=GD(), lambd: float = 0.0, keep_prob=1.0,
-          decay_rate: float = 0.0, time_interval: int = 1):
+          decay_rate: float = 0.0, time_interval: int = 1, world_size: int = 1):
     """Full batch (``batch_size=None``), mini-batch, or stochastic (1) training by ``optimizer``.
 
     X: (n_x, m), Y: (n[L], m). Epoch e (from 0) takes the examples in the order
@@ -207,9 +209,17 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
     ``dropout_masks(..., seed)``; epoch e trains at ``schedule_lr_decay(α0, e, decay_rate,
     time_interval)``. The defaults are plain full-batch gradient descent.
 
+    ``world_size`` k > 1 is data parallel as the contract defines it (CONTRACT.md, "Data
+    parallel"; ``parallel.sharded_cost_and_grads``): each step's mini-batch split into k
+    contiguous shards (``nn_contract.shards.shard_bounds``), each shard's summed gradient
+    added and divided by the step's m_t, L2 with m_t, each shard its columns of the global
+    dropout masks. It is the single-device training by construction, up to rounding
+    (~1e-16): the definition a distributed backend is held to. k = 1 is today's loop.
+
     Returns (params, costs): new arrays, and one cost per update step, that step's
     forward-pass cost (with the L2 term) before its update.
     """
+    world_size = check_world_size(world_size)
     params, X, Y = check_deep_inputs(params, X, Y, spec)
     learning_rate, num_epochs, batch_size, seed = check_train_args(
         learning_rate, num_epochs, batch_size, seed, X
@@ -231,10 +241,26 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
                 idx = order[start:stop]
                 X_t, Y_t = X[:, idx], Y[:, idx]
             D = next(masks) if masks is not None else None
-            cost, grads = _cost_and_grads(params, X_t, Y_t, spec, D, methods.keep_prob, methods.lambd)
+            if world_size == 1:
+                cost, grads = _cost_and_grads(params, X_t, Y_t, spec, D, methods.keep_prob, methods.lambd)
+            else:
+                cost, grads = _sharded_step(params, X_t, Y_t, spec, D, methods, world_size)
             params, state = update_parameters_with(methods.optimizer, params, grads, state, lr)
             costs.append(cost)
     return params, costs
+
+
+def _sharded_step(params, X_t, Y_t, spec, D, methods, world_size):
+    """(J, grads) of one step as k workers compute it: shard sums added, over m_t."""
+    def data(X_s, Y_s, D_s):
+        return _cost_and_grads(params, X_s, Y_s, spec, D_s, methods.keep_prob)
+
+    def l2(m_t):
+        weights = [params[f"W{l}"] for l in range(1, spec.num_layers + 1)]
+        grads = {f"dW{l}": (methods.lambd / m_t) * W for l, W in enumerate(weights, start=1)}
+        return l2_cost(weights, methods.lambd, m_t), grads
+
+    return sharded_cost_and_grads(data, X_t, Y_t, D, world_size, l2 if methods.lambd > 0 else None)
 
 
 def predict_proba(params: dict, X, spec: ModelSpec) -> np.ndarray:

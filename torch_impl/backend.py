@@ -4,7 +4,9 @@ Timing's native forward is the module's ``cost`` and its step the module's in-pl
 ``gd_step_`` (``DeepNetwork``, ``LogisticRegression``) on device tensors (examples as rows),
 synchronised with ``torch.cuda.synchronize`` on a GPU; float32 runs under
 ``convert.precision`` (IEEE float32, no TF32). The framework floor is the same products in torch, in the module's orientation: ``(W[l] A[l-1]ᵀ)ᵀ``, ``dZ[l]ᵀ A[l-1]``
-and ``dZ[l] W[l]``.
+and ``dZ[l] W[l]``. ``train_with_distributed_defaults`` is data parallel as a torch user
+writes it (DDP's mean, ``DistributedSampler``), for the report; ``deep.train(...,
+world_size=k)`` the contract's (``parallel``).
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ from nn_contract.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
 
 # torch is imported above anyway, so the models load with the declaration (no lazy imports).
 from .convert import precision, resolve_device, to_tensor, torch_dtype
-from .deep import DeepNetwork, train_with_framework_defaults
+from .deep import DeepNetwork, train_with_distributed_defaults, train_with_framework_defaults
 from .logistic import LogisticRegression
 from .optim import FRAMEWORK_DEFAULTS
 
-__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment", "conventions", "train_with_framework_defaults",
+__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment", "conventions", "train_with_framework_defaults", "train_with_distributed_defaults",
            "matmul_seconds", "copy_seconds"]
 
 NAME = "torch"
@@ -37,7 +39,8 @@ CAPABILITIES = {
     "losses": LOSS_NAMES,
     "dtypes": ("float64", "float32"),
     "devices": ("cpu", "cuda"),
-    "training": ("batch_size", "optimizer", "lambd", "keep_prob", "decay_rate"),
+    # world_size: worker processes over torch.distributed, DDP with a summing hook (parallel).
+    "training": ("batch_size", "optimizer", "lambd", "keep_prob", "decay_rate", "world_size"),
     "optimizers": ("GD", "Momentum", "RMSprop", "Adam"),
 }
 

@@ -36,14 +36,17 @@ from nn_contract.checks import (
 )
 from nn_contract.labels import labels_from_proba
 from nn_contract.optim import GD, check_training_methods
+from nn_contract.shards import check_world_size
 from nn_contract.spec import ModelSpec
 
 from .activations import ACTIVATIONS
 from .convert import grads_to_numpy, params_to_numpy, params_to_tensors, precision, resolve_device, to_float, to_float_list, to_numpy, to_tensor, torch_dtype
 from .losses import cost_from_logits
 from .optim import course_optimizer, decay_scheduler, default_optimizer, l2_term, set_l2
+from .parallel import launch
 
-__all__ = ["DeepNetwork", "cost_and_grads", "train", "train_with_framework_defaults", "predict_proba", "predict"]
+__all__ = ["DeepNetwork", "cost_and_grads", "train", "train_jobs", "train_with_framework_defaults",
+           "train_with_distributed_defaults", "predict_proba", "predict"]
 
 
 class DeepNetwork(nn.Module):
@@ -185,64 +188,88 @@ def cost_and_grads(params: dict, X, Y, spec: ModelSpec, device: str = "cpu", *, 
         return to_float(cost), grads_to_numpy(model.contract_layout(grads))
 
 
-def _optimizer_step(model: DeepNetwork, torch_optimizer, A0, Y, masks, keep_prob, lambd) -> torch.Tensor:
-    """One update by ``torch_optimizer`` on the batch (A[0]: (m, n_x) rows, Y: (n[L], m));
-    returns the step's cost before the update (with the L2 term), a 0-dim tensor, no sync.
+def _update(model: DeepNetwork, torch_optimizer, data_cost: torch.Tensor, lambd: float, m: int):
+    """One update by ``torch_optimizer`` from the data cost of the step's m examples (in the
+    graph) -> (the data cost detached, the L2 term (λ/2m) Σ‖W[l]‖² or None): the step's
+    cost before the update, 0-dim tensors, no sync. Shared by the single-device loop and
+    the data-parallel workers (``parallel.workers``), where ``backward`` all-reduces.
 
-    L2's gradient is the optimizer's weight decay (``optim.set_l2``), so autograd sees
-    only the data cost; the L2 term joins the recorded cost outside the graph.
+    L2's gradient is the optimizer's weight decay (``optim.set_l2``) with the step's global
+    m, so autograd sees only the data cost; the L2 term joins the recorded cost outside the
+    graph.
     """
-    cost = model.cost(A0, Y, masks, keep_prob)
     torch_optimizer.zero_grad()
-    cost.backward()
-    cost = cost.detach()
+    data_cost.backward()
+    l2 = None
     if lambd > 0:
-        m = Y.shape[1]
         set_l2(torch_optimizer, lambd, m)
         with torch.no_grad():
-            cost = cost + l2_term(model.weights(), lambd, m)
+            l2 = l2_term(model.weights(), lambd, m)
     torch_optimizer.step()
-    return cost
+    return data_cost.detach(), l2
+
+
+def _batches(X, Y, spec, learning_rate_scheduler, num_epochs, batch_size, seed, methods, device):
+    """The update steps of training, in order -> (A[0]_t: (m_t, n_x) rows, Y_t: (n[L], m_t),
+    masks {"D1": (m_t, n[1]), ...} or None) per step; the scheduler steps after each epoch.
+
+    Data and batch orders move to the device once; the loop never syncs with the host
+    (dropout's masks go once per epoch).
+    """
+    m = X.shape[1]
+    A0, Y = to_tensor(X.T, device), to_tensor(Y, device)
+    full = batch_size == m
+    orders = None if full else to_tensor(epoch_permutations(m, seed=seed, num_epochs=num_epochs), device)
+    bounds = batch_bounds(m, batch_size)
+    masks = dropout_masks(spec, methods.keep_prob, m, num_epochs, batch_size, seed, X.dtype) if methods.dropout else None
+    for epoch in range(num_epochs):
+        epoch_masks = None
+        if masks is not None:
+            # The epoch's steps side by side are one (n[l], m) mask per layer, in step order.
+            steps = [next(masks) for _ in bounds]
+            epoch_masks = _masks_to_rows({k: np.concatenate([D[k] for D in steps], axis=1) for k in steps[0]}, device)
+        for start, stop in bounds:
+            if full:
+                A0_t, Y_t = A0, Y
+            else:
+                idx = orders[epoch, start:stop]
+                A0_t, Y_t = A0.index_select(0, idx), Y.index_select(1, idx)
+            yield A0_t, Y_t, None if epoch_masks is None else {k: v[start:stop] for k, v in epoch_masks.items()}
+        learning_rate_scheduler.step()
 
 
 def _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device, configure):
     """``train`` on checked arguments, with the optimizer ``configure(optimizer, weights,
     biases, learning_rate)`` builds (``optim.course_optimizer`` or ``optim.default_optimizer``)."""
     device = resolve_device(device)
-    m = X.shape[1]
     with precision(X.dtype):
         model = DeepNetwork._from_checked(params, spec, device)
         torch_optimizer = configure(methods.optimizer, model.weights(), model.biases(), learning_rate)
         scheduler = decay_scheduler(torch_optimizer, methods.decay_rate, methods.time_interval)
-        # Data and batch orders move to the device once; the loop never syncs with the host
-        # (dropout's masks go once per epoch).
-        A0, Y = to_tensor(X.T, device), to_tensor(Y, device)
-        full = batch_size == m
-        orders = None if full else to_tensor(epoch_permutations(m, seed=seed, num_epochs=num_epochs), device)
-        bounds = batch_bounds(m, batch_size)
-        masks = dropout_masks(spec, methods.keep_prob, m, num_epochs, batch_size, seed, X.dtype) if methods.dropout else None
         costs = []
-        for epoch in range(num_epochs):
-            epoch_masks = None
-            if masks is not None:
-                # The epoch's steps side by side are one (n[l], m) mask per layer, in step order.
-                steps = [next(masks) for _ in bounds]
-                epoch_masks = _masks_to_rows({k: np.concatenate([D[k] for D in steps], axis=1) for k in steps[0]}, device)
-            for start, stop in bounds:
-                if full:
-                    A0_t, Y_t = A0, Y
-                else:
-                    idx = orders[epoch, start:stop]
-                    A0_t, Y_t = A0.index_select(0, idx), Y.index_select(1, idx)
-                D = None if epoch_masks is None else {k: v[start:stop] for k, v in epoch_masks.items()}
-                costs.append(_optimizer_step(model, torch_optimizer, A0_t, Y_t, D, methods.keep_prob, methods.lambd))
-            scheduler.step()
+        for A0_t, Y_t, D in _batches(X, Y, spec, scheduler, num_epochs, batch_size, seed, methods, device):
+            data, l2 = _update(model, torch_optimizer, model.cost(A0_t, Y_t, D, methods.keep_prob), methods.lambd,
+                               Y_t.shape[1])
+            costs.append(data if l2 is None else data + l2)
         return model.to_params(), to_float_list(torch.stack(costs))
+
+
+def _checked_train(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, optimizer, lambd, keep_prob,
+                   decay_rate, time_interval):
+    """``train``'s arguments checked -> (params, X, Y, learning_rate, num_epochs, batch_size,
+    seed, methods), before any work."""
+    params, X, Y = check_deep_inputs(params, X, Y, spec)
+    learning_rate, num_epochs, batch_size, seed = check_train_args(
+        learning_rate, num_epochs, batch_size, seed, X
+    )
+    methods = check_training_methods(optimizer, lambd, keep_prob, decay_rate, time_interval, spec,
+                                     seed=seed, num_epochs=num_epochs, batch_size=batch_size, m=X.shape[1])
+    return params, X, Y, learning_rate, num_epochs, batch_size, seed, methods
 
 
 def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, num_epochs: int = 2500,
           batch_size: int | None = None, seed: int = 0, device: str = "cpu", *, optimizer=GD(), lambd: float = 0.0,
-          keep_prob=1.0, decay_rate: float = 0.0, time_interval: int = 1):
+          keep_prob=1.0, decay_rate: float = 0.0, time_interval: int = 1, world_size: int = 1):
     """Full batch (``batch_size=None``), mini-batch, or stochastic (1) training by ``optimizer``.
 
     X: (n_x, m), Y: (n[L], m). Epoch e takes the examples in the order
@@ -253,15 +280,81 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
     them with ``torch.optim`` as ``optim`` maps them. Returns (params, costs): new arrays,
     and one cost per update step, that step's forward-pass cost (with the L2 term) before
     its update.
+
+    ``world_size`` k > 1: data parallel (CONTRACT.md, "Data parallel"), k worker processes
+    over ``torch.distributed`` (gloo on the CPU, NCCL on CUDA where each rank has a GPU),
+    the module wrapped in ``DistributedDataParallel`` (``parallel``; one job of
+    ``train_jobs``). Every step's mini-batch is split into k contiguous shards
+    (``nn_contract.shards.shard_bounds``); rank r's loss is its shard's loss *sum* over the
+    global m_t and a communication hook sums the gradients (``parallel.sum_hook``), so each
+    update is the single-device one, uneven or empty shards included. k = 1 is the
+    single-device loop, bit for bit. A worker that fails or passes the time limit
+    (``NN_PARITY_DP_TIMEOUT``, 120 s) ends the run with a RuntimeError naming its rank.
     """
-    params, X, Y = check_deep_inputs(params, X, Y, spec)
-    learning_rate, num_epochs, batch_size, seed = check_train_args(
-        learning_rate, num_epochs, batch_size, seed, X
-    )
-    methods = check_training_methods(optimizer, lambd, keep_prob, decay_rate, time_interval, spec,
-                                     seed=seed, num_epochs=num_epochs, batch_size=batch_size, m=X.shape[1])
-    return _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device,
-                          course_optimizer)
+    world_size = check_world_size(world_size)
+    checked = _checked_train(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, optimizer, lambd,
+                             keep_prob, decay_rate, time_interval)
+    if world_size > 1:
+        return _launch_checked([_job("course", spec, device, *checked)], world_size)[0]
+    return _train_checked(*checked[:3], spec, *checked[3:], device, course_optimizer)
+
+
+def train_jobs(jobs: Sequence[dict], *, world_size: int, device: str = "cpu", timeout: float | None = None):
+    """Several ``train`` runs in one data-parallel launch -> [(params, costs), ...].
+
+    jobs: dicts of ``train``'s arguments (``params``, ``X``, ``Y``, ``spec`` and any of its
+    options but ``device``), each checked as ``train`` checks it before any worker starts;
+    each job ``train(**job, world_size=world_size)``. Starting k processes (each importing
+    torch) costs seconds, so many configurations share one process group. ``world_size`` 1
+    runs a one-rank group (DDP's path, against the single-device loop). ``timeout``: the
+    run's limit in seconds (default ``NN_PARITY_DP_TIMEOUT``, else 120). A job with
+    ``"ddp_mean": True`` trains the same shards with DDP's default instead: each rank's loss
+    its own shard's mean, the gradients averaged over the ranks (the mean of shard means,
+    not the course's step when the shards differ in size), to show that drift.
+    """
+    world_size = check_world_size(world_size)
+    return _launch_checked(_checked_jobs(jobs, device), world_size, timeout)
+
+
+def _checked_jobs(jobs, device) -> list[dict]:
+    """``train_jobs``' jobs, each checked as ``train`` checks its arguments -> ``_job`` dicts."""
+    if isinstance(jobs, (str, bytes, dict)) or not isinstance(jobs, Sequence) or not jobs:
+        raise TypeError(f"jobs must be a non-empty list of dicts of train's arguments, got {type(jobs).__name__}")
+    packed = []
+    for i, job in enumerate(jobs):
+        if not isinstance(job, dict):
+            raise TypeError(f"jobs[{i}] must be a dict of train's arguments, got {type(job).__name__}")
+        job = dict(job)
+        mode = "mean_of_means" if job.pop("ddp_mean", False) else "course"
+        try:
+            params, X, Y, spec = (job.pop(key) for key in ("params", "X", "Y", "spec"))
+        except KeyError as exc:
+            raise ValueError(f"jobs[{i}] lacks {exc.args[0]!r}: each job needs params, X, Y and spec") from None
+        options = {**_TRAIN_DEFAULTS, **job}
+        unknown = sorted(set(options) - set(_TRAIN_DEFAULTS))
+        if unknown:
+            raise TypeError(f"jobs[{i}] has unknown train options {unknown} (device and world_size are train_jobs')")
+        checked = _checked_train(params, X, Y, spec, *(options[key] for key in _TRAIN_DEFAULTS))
+        packed.append(_job(mode, spec, device, *checked))
+    return packed
+
+
+_TRAIN_DEFAULTS = {"learning_rate": 0.0075, "num_epochs": 2500, "batch_size": None, "seed": 0, "optimizer": GD(),
+                   "lambd": 0.0, "keep_prob": 1.0, "decay_rate": 0.0, "time_interval": 1}
+
+
+def _job(mode, spec, device, params, X, Y, learning_rate, num_epochs, batch_size, seed, methods) -> dict:
+    """One checked configuration, as ``parallel.launch`` carries it to the workers: mode
+    "course" (the contract's step), "mean_of_means" (DDP's averaging of each rank's own
+    shard mean) or "distributed_defaults" (``train_with_distributed_defaults``)."""
+    return {"mode": mode, "params": params, "X": X, "Y": Y, "spec": spec, "learning_rate": learning_rate,
+            "num_epochs": num_epochs, "batch_size": batch_size, "seed": seed, "methods": methods,
+            "device": str(resolve_device(device))}
+
+
+def _launch_checked(jobs: list[dict], world_size: int, timeout: float | None = None):
+    return [(result["params"], [float(c) for c in result["costs"]])
+            for result in launch(jobs, world_size, timeout=timeout)]
 
 
 def train_with_framework_defaults(params: dict, X, Y, spec, optimizer, *, learning_rate: float, num_epochs: int,
@@ -275,12 +368,33 @@ def train_with_framework_defaults(params: dict, X, Y, spec, optimizer, *, learni
     each cost the step's forward cost with the course's L2 term (λ/2m) Σ‖W[l]‖², so the
     curves compare with the course's.
     """
-    params, X, Y = check_deep_inputs(params, X, Y, spec)
-    learning_rate, num_epochs, batch_size, seed = check_train_args(learning_rate, num_epochs, batch_size, seed, X)
-    methods = check_training_methods(optimizer, lambd, 1.0, 0.0, 1, spec, seed=seed, num_epochs=num_epochs,
-                                     batch_size=batch_size, m=X.shape[1])
-    return _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device,
-                          default_optimizer)
+    checked = _checked_train(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, optimizer, lambd,
+                             1.0, 0.0, 1)
+    return _train_checked(*checked[:3], spec, *checked[3:], device, default_optimizer)
+
+
+def train_with_distributed_defaults(params: dict, X, Y, spec: ModelSpec, *, world_size: int, learning_rate: float,
+                                    num_epochs: int, batch_size: int | None, seed: int = 0, device: str = "cpu"):
+    """Data-parallel gradient descent as a torch user writes it, not as the course defines it.
+
+    X: (n_x, m), Y: (n[L], m). k = ``world_size`` processes, ``DistributedDataParallel``
+    with its default all-reduce (the mean of the ranks' gradients), each rank's loss the
+    mean over its own examples, and the examples dealt by
+    ``DistributedSampler(num_replicas=k, rank=r, shuffle=True, seed=seed, drop_last=False)``
+    with ``set_epoch(e)`` every epoch: its own order (a ``torch.Generator`` seeded
+    ``seed + e``, not the course's), rank r taking every k-th example, the last ranks padded
+    by repeating examples so that each has ⌈m/k⌉. Each rank's ``DataLoader`` batch is
+    ``max(1, batch_size // k)`` (the global batch divided among the ranks, what a user
+    writes for the same global batch); ``batch_size`` None (or m): each rank's whole share
+    at once. ``torch.optim.SGD(lr)``, no decay, no L2, no dropout.
+
+    Returns (params, costs): costs one per step, the mean of the ranks' losses (the cost
+    whose gradient DDP applies). It differs from ``train(..., world_size=k)`` whenever the
+    shards differ in size or the sampler pads: that drift is what the report shows.
+    """
+    world_size = check_world_size(world_size)
+    checked = _checked_train(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, GD(), 0.0, 1.0, 0.0, 1)
+    return _launch_checked([_job("distributed_defaults", spec, device, *checked)], world_size)[0]
 
 
 def predict_proba(params: dict, X, spec: ModelSpec, device: str = "cpu") -> np.ndarray:

@@ -1,0 +1,297 @@
+"""Data parallel (CONTRACT.md, "Data parallel"): the reference's definition and torch's workers.
+
+``train(..., world_size=k)`` splits every mini-batch into k contiguous shards and sums their
+gradients over the global m_t, so it must equal one device: the reference by construction
+(to 1e-12, rounding only), torch's k gloo worker processes under DDP to 1e-10 in float64 and
+the float32 bound in float32, for GD, Adam, Momentum with decay, L2 + dropout, uneven shards
+(m = 209, batches of 64: 22/21/21 and 9/8), the full batch, and batches smaller than k
+(empty shards). DDP's default (each rank's own mean, averaged) is shown to differ.
+
+Worker processes start slowly (each imports torch, and DDP torch._dynamo), so the torch
+cases share two launches, k = 2 and k = 3 run at the same time (which is also the test that
+two runs do not collide on a port); the faults take one launch each, and torchrun one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nn_contract import ModelSpec, init_params, optim
+from parity import dict_relative_error, relative_error, tolerance
+from reference_numpy import deep as ref_deep
+
+torch_deep = pytest.importorskip("torch_impl.deep", reason="torch is not installed (pip install 'nn-parity[torch]')")
+from torch_impl import parallel  # noqa: E402 - after the skip, so that torch is there
+
+SPEC = ModelSpec((5, 4, 3, 1), hidden_activation="tanh")
+LR = 0.05
+
+
+def _problem(m: int = 209, dtype: str = "float64"):
+    rng = np.random.RandomState(0)
+    X = rng.randn(5, m)
+    Y = (X[:1] * X[1:2] + X[2:3] > 0).astype(np.float64)
+    params = init_params(SPEC, 1, "xavier")
+    # Nonzero biases, so that a bias gradient summed or averaged wrongly shows.
+    params = {k: v + 0.1 * rng.randn(*v.shape) if k.startswith("b") else v for k, v in params.items()}
+    return {k: v.astype(dtype) for k, v in params.items()}, X.astype(dtype), Y.astype(dtype)
+
+
+# name -> (problem kwargs, train options)
+CONFIGS = {
+    "batch64-GD": ({}, dict(batch_size=64, num_epochs=3)),
+    "full-batch": ({}, dict(batch_size=None, num_epochs=3)),
+    "Adam": ({}, dict(batch_size=64, num_epochs=3, optimizer=optim.Adam())),
+    "Momentum-decay": ({}, dict(batch_size=64, num_epochs=3, optimizer=optim.Momentum(0.9), decay_rate=0.5)),
+    "L2-dropout": ({}, dict(batch_size=64, num_epochs=3, lambd=0.7, keep_prob=0.8)),
+    "batch1-m5": ({"m": 5}, dict(batch_size=1, num_epochs=2)),  # a batch smaller than k: empty shards
+    "float32": ({"dtype": "float32"}, dict(batch_size=64, num_epochs=3, optimizer=optim.Adam())),
+}
+
+
+def _job(name: str) -> dict:
+    problem, options = CONFIGS[name]
+    params, X, Y = _problem(**problem)
+    return dict(params=params, X=X, Y=Y, spec=SPEC, learning_rate=LR, **options)
+
+
+def _difference(a, b) -> float:
+    """The largest relative difference of (params, costs) a to b: the parameters as one
+    vector, and the cost trajectory."""
+    (pa, ca), (pb, cb) = a, b
+    assert len(ca) == len(cb)
+    return max(dict_relative_error(pa, pb), relative_error(np.asarray(ca), np.asarray(cb)))
+
+
+def _bound(name: str) -> float:
+    return tolerance(CONFIGS[name][0].get("dtype", "float64")).grad
+
+
+# ---------------------------------------------------------------- the reference: the definition
+
+@pytest.mark.parametrize("world_size", [1, 2, 3], ids=lambda k: f"k{k}")
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_reference_world_size_is_one_device(name, world_size):
+    job = _job(name)
+    single = ref_deep.train(**job)
+    sharded = ref_deep.train(**job, world_size=world_size)
+    if world_size == 1:
+        assert sharded[1] == single[1] and all(np.array_equal(sharded[0][k], single[0][k]) for k in single[0])
+    else:
+        assert _difference(sharded, single) <= (1e-12 if name != "float32" else _bound(name))
+
+
+def test_reference_shards_do_sum_not_average():
+    """The sharded step is the sum over m_t: averaging the shard means instead moves the
+    parameters on uneven shards, which the equality above would then have caught."""
+    from reference_numpy.parallel import sharded_cost_and_grads
+
+    params, X, Y = _problem()
+    X_t, Y_t = X[:, :17], Y[:, :17]  # the last batch of an epoch: 9/8 over two workers
+
+    def data(X_s, Y_s, masks):
+        return ref_deep.cost_and_grads(params, X_s, Y_s, SPEC)
+
+    cost, grads = sharded_cost_and_grads(data, X_t, Y_t, None, 2)
+    one_cost, one_grads = ref_deep.cost_and_grads(params, X_t, Y_t, SPEC)
+    means = [data(X_t[:, a:b], Y_t[:, a:b], None)[1] for a, b in ((0, 9), (9, 17))]
+    mean_of_means = {k: (means[0][k] + means[1][k]) / 2 for k in means[0]}
+    assert dict_relative_error(grads, one_grads) <= 1e-14 and abs(cost - one_cost) <= 1e-15
+    assert dict_relative_error(mean_of_means, one_grads) > 1e-3
+
+
+@pytest.mark.parametrize("train", [ref_deep.train, torch_deep.train], ids=["numpy", "torch"])
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (-2, ValueError), (2.0, TypeError), (True, TypeError),
+                                        ("2", TypeError)], ids=["zero", "negative", "float", "bool", "str"])
+def test_world_size_is_checked_before_any_work(train, bad, error):
+    # X is not even an array: world_size is named first, before the inputs or any worker.
+    with pytest.raises(error, match="world_size"):
+        train(_problem()[0], "not an array", None, SPEC, world_size=bad)
+
+
+def test_torch_world_size_one_is_the_single_device_loop():
+    job = _job("L2-dropout")
+    a, b = torch_deep.train(**job), torch_deep.train(**job, world_size=1)
+    assert a[1] == b[1] and all(np.array_equal(a[0][k], b[0][k]) for k in a[0])
+
+
+def test_train_jobs_checks_each_job_before_launching():
+    with pytest.raises(TypeError, match="jobs"):
+        torch_deep.train_jobs({}, world_size=2)
+    with pytest.raises(ValueError, match=r"jobs\[0\] lacks 'spec'"):
+        torch_deep.train_jobs([{k: v for k, v in _job("batch64-GD").items() if k != "spec"}], world_size=2)
+    with pytest.raises(TypeError, match="device"):
+        torch_deep.train_jobs([{**_job("batch64-GD"), "device": "cpu"}], world_size=2)
+    with pytest.raises(ValueError, match="learning_rate"):
+        torch_deep.train_jobs([_job("batch64-GD"), {**_job("Adam"), "learning_rate": -1.0}], world_size=2)
+    with pytest.raises(ValueError, match="world_size"):
+        torch_deep.train_with_distributed_defaults(*_problem(), SPEC, world_size=0, learning_rate=LR, num_epochs=1,
+                                                   batch_size=64)
+
+
+# ---------------------------------------------------------------- torch: launches, watched
+
+class _Watch:
+    """Records the ports, worker pids and folders of the launches made while it is on."""
+
+    def __init__(self, monkeypatch):
+        self.ports, self.pids, self.folders = [], [], []
+        open_store, popen, mkdtemp = parallel._open_store, subprocess.Popen, parallel.tempfile.mkdtemp
+
+        def spy_store(timeout):
+            store = open_store(timeout)
+            self.ports.append(store.port)
+            return store
+
+        def spy_popen(*args, **kwargs):
+            proc = popen(*args, **kwargs)
+            self.pids.append(proc.pid)
+            return proc
+
+        def spy_mkdtemp(*args, **kwargs):
+            folder = mkdtemp(*args, **kwargs)
+            self.folders.append(folder)
+            return folder
+
+        monkeypatch.setattr(parallel, "_open_store", spy_store)
+        monkeypatch.setattr(parallel, "subprocess", types.SimpleNamespace(Popen=spy_popen, DEVNULL=subprocess.DEVNULL))
+        monkeypatch.setattr(parallel, "tempfile", types.SimpleNamespace(mkdtemp=spy_mkdtemp))
+
+    def assert_clean(self):
+        """No worker left, every port bindable again, every folder gone."""
+        assert self.pids and self.ports
+        for pid in self.pids:
+            with pytest.raises(ProcessLookupError):
+                os.killpg(pid, 0)  # its process group (the zygote and its workers) is empty
+        for port in self.ports:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", port))
+        assert not [f for f in self.folders if Path(f).exists()]
+
+
+def _course_jobs():
+    return [_job(name) for name in CONFIGS] + [{**_job("batch64-GD"), "ddp_mean": True}]
+
+
+@pytest.fixture(scope="module")
+def launches():
+    """k = 2 and k = 3 launched at the same time, each with every configuration, DDP's
+    mean of means, and (k = 2) the distributed defaults -> {k: results}, the watch."""
+    params, X, Y = _problem()
+    defaults = torch_deep._job("distributed_defaults", SPEC, "cpu", *torch_deep._checked_train(
+        params, X, Y, SPEC, LR, 3, 64, 0, optim.GD(), 0.0, 1.0, 0.0, 1))
+    results, errors = {}, []
+
+    def run(k):
+        try:
+            course = torch_deep._checked_jobs(_course_jobs(), "cpu")  # train_jobs' own path
+            results[k] = torch_deep._launch_checked(course + ([defaults] if k == 2 else []), k)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            errors.append(exc)
+
+    with pytest.MonkeyPatch.context() as mp:
+        watch = _Watch(mp)
+        threads = [threading.Thread(target=run, args=(k,)) for k in (2, 3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    if errors:
+        raise errors[0]
+    return results, watch
+
+
+
+@pytest.mark.parametrize("world_size", [2, 3], ids=lambda k: f"k{k}")
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_torch_world_size_is_one_device(launches, name, world_size):
+    results, _ = launches
+    distributed = results[world_size][list(CONFIGS).index(name)]
+    single = torch_deep.train(**_job(name))
+    assert _difference(distributed, single) <= _bound(name)
+    assert all(v.dtype == np.dtype(CONFIGS[name][0].get("dtype", "float64")) for v in distributed[0].values())
+
+
+@pytest.mark.parametrize("world_size", [2, 3], ids=lambda k: f"k{k}")
+def test_torch_matches_the_reference_definition(launches, world_size):
+    results, _ = launches
+    for name in ("L2-dropout", "batch1-m5"):
+        reference = ref_deep.train(**_job(name), world_size=world_size)
+        assert _difference(results[world_size][list(CONFIGS).index(name)], reference) <= _bound(name), name
+
+
+@pytest.mark.parametrize("world_size", [2, 3], ids=lambda k: f"k{k}")
+def test_ddp_mean_of_shard_means_differs_from_the_course(launches, world_size):
+    """DDP's default (each rank's own mean, averaged) on m = 209, batches of 64: the last
+    batch's 17 examples go 9/8 (k = 2) or 6/6/5 and the full ones 22/21/21 (k = 3), so the
+    update is not the course's; the course's job in the same launch is (the test above)."""
+    results, _ = launches
+    mean_of_means = results[world_size][len(CONFIGS)]
+    single = torch_deep.train(**_job("batch64-GD"))
+    assert _difference(mean_of_means, single) > 1e-6
+
+
+def test_distributed_defaults_differ_from_the_course(launches):
+    """DistributedSampler's order and padding with DDP's mean: the user's port, not the course."""
+    results, _ = launches
+    params, costs = results[2][-1]
+    course = torch_deep.train(**_job("batch64-GD"))
+    # ⌈209/2⌉ = 105 examples per rank (one repeated), batches of 64 // 2 = 32: 4 steps an epoch.
+    assert len(costs) == 3 * 4 and np.isfinite(costs).all()
+    assert dict_relative_error(params, course[0]) > 1e-6
+
+
+def test_launches_at_once_do_not_collide_and_leave_nothing(launches):
+    _, watch = launches
+    assert len(set(watch.ports)) == 2 and len(watch.pids) == 2  # one zygote per launch
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("fault, timeout, message", [
+    ("1:raise", 60.0, r"(?s)rank 1 failed: Traceback.*fault injected by NN_PARITY_DP_FAULT"),
+    ("1:hang", 10.0, r"did not finish within 10 s \(NN_PARITY_DP_TIMEOUT\); ranks \[[0, ]*1\] still running"),
+], ids=["raises", "hangs"])
+def test_a_failing_worker_ends_the_run_cleanly(monkeypatch, fault, timeout, message):
+    watch = _Watch(monkeypatch)
+    monkeypatch.setenv(parallel.FAULT_ENV, fault)
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match=message):
+        torch_deep.train_jobs([_job("batch1-m5")], world_size=2, timeout=timeout)
+    assert time.monotonic() - start < timeout + 10
+    watch.assert_clean()
+
+
+def test_timeout_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv(parallel.TIMEOUT_ENV, "7.5")
+    assert parallel.timeout_seconds() == 7.5 and parallel.timeout_seconds(3) == 3.0
+    monkeypatch.setenv(parallel.TIMEOUT_ENV, "soon")
+    with pytest.raises(ValueError, match=parallel.TIMEOUT_ENV):
+        parallel.timeout_seconds()
+    monkeypatch.delenv(parallel.TIMEOUT_ENV)
+    assert parallel.timeout_seconds() == parallel.DEFAULT_TIMEOUT
+    with pytest.raises(ValueError, match="timeout"):
+        parallel.timeout_seconds(0)
+
+
+def test_torchrun_runs_the_check_over_loopback():
+    """Across machines the workers join by env:// as torchrun sets it; here two processes of
+    one torchrun on the loopback network, against one device, in float64."""
+    torchrun = shutil.which("torchrun", path=str(Path(sys.executable).parent)) or "torchrun"
+    done = subprocess.run([torchrun, "--standalone", "--nproc-per-node", "2", "-m", "torch_impl.parallel", "check",
+                           "--epochs", "2", "--lambd", "0.5", "--keep-prob", "0.8"],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(Path(parallel.__file__).resolve().parents[2])})
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = next(l for l in done.stdout.splitlines() if "largest relative difference" in l)
+    assert "world_size 2 (torchrun)" in line and float(line.split("difference to one device ")[1].split()[0]) <= 1e-10

@@ -1,0 +1,187 @@
+"""``python -m torch_impl.parallel``: the data-parallel worker, and the check across machines.
+
+    python -m torch_impl.parallel zygote FOLDER
+        The workers of ``parallel.launch`` (``deep.train(..., world_size=k)``): imports torch
+        and DDP's modules once, forks ``WORLD_SIZE`` workers (each joins through the parent's
+        store and runs the jobs of FOLDER; rank 0 writes the results there), records each
+        rank's exit status, and on a failure or SIGTERM kills and reaps the rest.
+
+    torchrun --nnodes 2 --nproc-per-node 4 --rdzv-endpoint HOST:PORT -m torch_impl.parallel check [options]
+    python -m torch_impl.parallel check --world-size 2 [options]
+        The data-parallel check: ``deep.train`` on k ranks (torchrun's, joined by ``env://``:
+        ``RANK``, ``WORLD_SIZE``, ``MASTER_ADDR``, ``MASTER_PORT``; or, without torchrun, k
+        local workers of ``parallel.launch``) against one device, on a built-in problem or
+        an .npz (``X``: (n_x, m), ``Y``: (n[L], m)). Rank 0 prints the largest relative
+        difference in parameters and costs and exits 1 over the bound (1e-10 in float64,
+        1e-5 in float32).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import signal
+import sys
+import traceback
+from pathlib import Path
+
+import numpy as np
+import torch._dynamo  # noqa: F401 - DDP's __init__ imports it: loaded once, before the workers fork
+import torch.distributed as dist
+
+from nn_contract import ModelSpec, init_params
+from nn_contract.optim import Adam
+
+from .. import deep
+from . import apply_fault, join_process_group, pack, report_stage, timeout_seconds, unpack
+from .workers import run_jobs
+
+BOUNDS = {"float64": 1e-10, "float32": 1e-5}
+
+
+def _worker(folder: Path) -> int:
+    rank = int(os.environ["RANK"])
+    try:
+        with np.load(folder / "inputs.npz") as arrays, open(folder / "jobs.pkl", "rb") as f:
+            jobs = unpack(arrays, pickle.load(f))
+        rank, world_size, store = join_process_group(jobs[0]["device"], timeout_seconds())
+        apply_fault(rank)
+        report_stage(store, rank, f"training {len(jobs)} job(s)")
+        results = run_jobs(jobs, rank, world_size)
+        report_stage(store, rank, "done")
+        dist.destroy_process_group()
+        if rank == 0:
+            arrays, rest = pack(results)
+            np.savez(folder / "results.tmp.npz", **arrays)
+            with open(folder / "results.pkl", "wb") as f:
+                pickle.dump(rest, f)
+            os.replace(folder / "results.tmp.npz", folder / "results.npz")
+        return 0
+    except BaseException:  # noqa: BLE001 - whatever ends the worker is its rank's error, for the parent
+        (folder / f"error-{rank}.txt").write_text(traceback.format_exc())
+        return 1
+
+
+def _fork_worker(folder: Path, rank: int) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        os.environ["RANK"] = os.environ["LOCAL_RANK"] = str(rank)
+        for fd, name in ((1, f"stdout-{rank}.txt"), (2, f"stderr-{rank}.txt")):
+            out = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            os.dup2(out, fd)
+            os.close(out)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        code = _worker(folder)
+    finally:
+        os._exit(code)  # never return into the zygote's loop
+
+
+def _zygote(folder: Path) -> int:
+    workers: dict[int, int] = {}
+
+    def stop(*_):
+        raise SystemExit(1)
+
+    signal.signal(signal.SIGTERM, stop)
+    failed = False
+    try:
+        for rank in range(int(os.environ["WORLD_SIZE"])):
+            workers[_fork_worker(folder, rank)] = rank
+        while workers:
+            pid, status = os.wait()
+            rank = workers.pop(pid)
+            code = os.waitstatus_to_exitcode(status)
+            (folder / f"exit-{rank}").write_text(str(code))
+            if code != 0:
+                failed = True
+                break  # the others would wait on it in the all-reduce
+    finally:
+        for pid in workers:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for pid in workers:
+            os.waitpid(pid, 0)
+    return 1 if failed else 0
+
+
+def _problem(args):
+    """(params, X, Y, spec): the .npz's arrays, or a built-in binary problem, m = 209."""
+    if args.npz:
+        with np.load(args.npz) as data:
+            X, Y = np.asarray(data["X"], dtype=args.dtype), np.asarray(data["Y"], dtype=args.dtype)
+    else:
+        rng = np.random.RandomState(0)
+        X = rng.randn(6, 209)
+        Y = (X[:1] * X[1:2] + X[2:3] > 0).astype(np.float64)
+        X, Y = X.astype(args.dtype), Y.astype(args.dtype)
+    spec = ModelSpec((X.shape[0], 7, 5, Y.shape[0]), hidden_activation="tanh",
+                     output="sigmoid" if Y.shape[0] == 1 else "softmax")
+    params = init_params(spec, 1, "xavier", dtype=args.dtype)
+    # Nonzero biases, so that a bias gradient summed wrongly shows.
+    params = {k: v + np.asarray(0.1, v.dtype) if k.startswith("b") else v for k, v in params.items()}
+    return params, X, Y, spec
+
+
+def _largest_difference(a, b) -> float:
+    (pa, ca), (pb, cb) = a, b
+    diffs = [float(np.max(np.abs(pa[k] - pb[k])) / max(float(np.max(np.abs(pb[k]))), 1e-300)) for k in pb]
+    diffs.append(float(np.max(np.abs(np.subtract(ca, cb)) / np.maximum(np.abs(cb), 1e-300))))
+    return max(diffs)
+
+
+def _check(args) -> int:
+    params, X, Y, spec = _problem(args)
+    options = dict(learning_rate=0.05, num_epochs=args.epochs, batch_size=args.batch_size, seed=0,
+                   optimizer=Adam() if args.adam else None, lambd=args.lambd, keep_prob=args.keep_prob)
+    options = {k: v for k, v in options.items() if v is not None}
+    torchrun = "RANK" in os.environ
+    if torchrun:
+        rank, world_size, _ = join_process_group(args.device, timeout_seconds())
+        checked = deep._checked_train(params, X, Y, spec, *(({**deep._TRAIN_DEFAULTS, **options})[k]
+                                                             for k in deep._TRAIN_DEFAULTS))
+        result = run_jobs([deep._job("course", spec, args.device, *checked)], rank, world_size)[0]
+        result = (result["params"], list(result["costs"]))
+        dist.destroy_process_group()
+    else:
+        rank, world_size = 0, args.world_size
+        result = deep.train(params, X, Y, spec, device=args.device, world_size=world_size, **options)
+    if rank != 0:
+        return 0
+    single = deep.train(params, X, Y, spec, device=args.device, **options)
+    diff = _largest_difference(result, single)
+    bound = BOUNDS[args.dtype]
+    print(f"torch data parallel, world_size {world_size} ({'torchrun' if torchrun else 'local workers'}), "
+          f"m = {X.shape[1]}, batch {args.batch_size}, {args.dtype}: largest relative difference to one device "
+          f"{diff:.3g} (bound {bound:g})")
+    return 0 if diff <= bound else 1
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m torch_impl.parallel", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    zygote = sub.add_parser("zygote", help="the workers of parallel.launch")
+    zygote.add_argument("folder", type=Path)
+    check = sub.add_parser("check", help="data parallel against one device")
+    check.add_argument("--world-size", type=int, default=2, help="local workers, without torchrun")
+    check.add_argument("--npz", help="an .npz with X (n_x, m) and Y (n[L], m)")
+    check.add_argument("--dtype", choices=tuple(BOUNDS), default="float64")
+    check.add_argument("--device", default="cpu")
+    check.add_argument("--epochs", type=int, default=3)
+    check.add_argument("--batch-size", type=int, default=64)
+    check.add_argument("--adam", action="store_true")
+    check.add_argument("--lambd", type=float, default=0.0)
+    check.add_argument("--keep-prob", type=float, default=1.0)
+    args = parser.parse_args(argv)
+    if args.command == "zygote":
+        return _zygote(args.folder)
+    return _check(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
