@@ -188,6 +188,139 @@ def _forward_shifted(e: Evidence) -> bool:
     return isinstance(caches, list) and len(caches) in (L - 1, L + 1)
 
 
+# -- course 2 ----------------------------------------------------------------------------------
+
+
+def _l2_parts(e: Evidence):
+    """(the cross-entropy, each ‖W[l]‖², λ, m) of a compute_cost_with_regularization case."""
+    A3, Y, params, lambd = e.case.args
+    m = np.shape(Y)[1]
+    terms = [float(np.sum(np.square(params[f"W{l}"]))) for l in range(1, len(params) // 2 + 1)]
+    return float(e.reference) - lambd / (2 * m) * sum(terms), terms, lambd, m
+
+
+def _l2_weight_terms(e: Evidence, scale: float) -> bool:
+    """backward_propagation_with_regularization: the differing dW[l] is the reference's minus
+    scale · (λ/m) W[l] (scale 1: the layer's term left out; 1/2: λ/2m for λ/m)."""
+    d = e.difference
+    found = re.search(r"\['dW(\d+)'\]", d.where) if d is not None else None
+    if e.function != "backward_propagation_with_regularization" or found is None or _values(e) is None:
+        return False
+    X, Y, cache, lambd = e.case.args
+    W = {1: cache[2], 2: cache[6], 3: cache[10]}[int(found.group(1))]
+    m = np.shape(X)[1]
+    return _close(d.student, np.asarray(d.reference) - scale * lambd / m * W)
+
+
+def _l2_missing_layer(e: Evidence) -> bool:
+    if e.function == "compute_cost_with_regularization":
+        ce, terms, lambd, m = _l2_parts(e)
+        return any(_close(e.student, ce + lambd / (2 * m) * (sum(terms) - t)) for t in terms)
+    return _l2_weight_terms(e, 1.0)
+
+
+def _l2_over_m(e: Evidence) -> bool:
+    if e.function == "compute_cost_with_regularization":
+        ce, terms, lambd, m = _l2_parts(e)
+        return _close(e.student, ce + lambd / m * sum(terms))
+    return _l2_weight_terms(e, 0.5) or _l2_weight_terms(e, -1.0)
+
+
+def _dropout_forward(X, params, keep_prob, rescale: bool) -> tuple:
+    W1, b1, W2, b2, W3, b3 = (params[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
+    rng = np.random.RandomState(1)  # the course's seed, as the reference draws its masks
+    Z1 = W1 @ X + b1
+    A1 = np.maximum(Z1, 0)
+    D1 = (rng.rand(*A1.shape) < keep_prob).astype(A1.dtype)
+    A1 = A1 * D1 / (keep_prob if rescale else 1)
+    Z2 = W2 @ A1 + b2
+    A2 = np.maximum(Z2, 0)
+    D2 = (rng.rand(*A2.shape) < keep_prob).astype(A2.dtype)
+    A2 = A2 * D2 / (keep_prob if rescale else 1)
+    Z3 = W3 @ A2 + b3
+    A3 = 1 / (1 + np.exp(-Z3))
+    return A3, (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)
+
+
+def _dropout_backward(X, Y, cache, keep_prob, mask: bool, rescale: bool) -> dict:
+    Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3 = cache
+    m = X.shape[1]
+    scale = keep_prob if rescale else 1
+    dZ3 = A3 - Y
+    dA2 = (W3.T @ dZ3) * (D2 if mask else 1) / scale
+    dZ2 = dA2 * (A2 > 0)
+    dA1 = (W2.T @ dZ2) * (D1 if mask else 1) / scale
+    dZ1 = dA1 * (A1 > 0)
+    return {"dZ3": dZ3, "dW3": dZ3 @ A2.T / m, "db3": dZ3.sum(1, keepdims=True) / m, "dA2": dA2, "dZ2": dZ2,
+            "dW2": dZ2 @ A1.T / m, "db2": dZ2.sum(1, keepdims=True) / m, "dA1": dA1, "dZ1": dZ1,
+            "dW1": dZ1 @ X.T / m, "db1": dZ1.sum(1, keepdims=True) / m}
+
+
+def _dropout_not_rescaled(e: Evidence) -> bool:
+    if e.function == "forward_propagation_with_dropout":
+        return _other_reference(e, lambda: _dropout_forward(*e.case.args, rescale=False))
+    if e.function == "backward_propagation_with_dropout":
+        return _other_reference(e, lambda: _dropout_backward(*e.case.args, mask=True, rescale=False))
+    return False
+
+
+def _mask_not_reused(e: Evidence) -> bool:
+    if e.function != "backward_propagation_with_dropout":
+        return False
+    if _other_reference(e, lambda: _dropout_backward(*e.case.args, mask=False, rescale=True)):
+        return True
+    d = e.difference  # masks drawn again: dA[l] zero where the forward pass kept the unit, or the reverse
+    return d is not None and bool(re.search(r"'d[AZW][12]'|'db[12]'", d.where)) and \
+        first_difference(e.function, {k: v for k, v in e.student.items() if k in ("dZ3", "dW3", "db3")},
+                         {k: e.reference[k] for k in ("dZ3", "dW3", "db3")}, e.case.dtype, "output") is None
+
+
+def _adam_uncorrected(e: Evidence) -> bool:
+    if e.function != "update_parameters_with_adam":
+        return False
+    params, grads, v, s, t, lr, beta1, beta2, eps = e.case.args
+
+    def step():
+        new_v = {k: beta1 * v[k] + (1 - beta1) * grads[k] for k in v}
+        new_s = {k: beta2 * s[k] + (1 - beta2) * grads[k] ** 2 for k in s}
+        return ({k: p - lr * new_v["d" + k] / (np.sqrt(new_s["d" + k]) + eps) for k, p in params.items()}, new_v, new_s)
+
+    return _other_reference(e, step)
+
+
+def _adam_t(e: Evidence) -> bool:
+    if e.function != "update_parameters_with_adam":
+        return False
+    args = list(e.case.args)
+    t = args[4]
+    return any(_other_reference(e, lambda t2=t2: e.module.update_parameters_with_adam(*args[:4], t2, *args[5:]))
+               for t2 in (t + 1, t - 1) if t2 >= 1)
+
+
+def _momentum_without(e: Evidence) -> bool:
+    if e.function != "update_parameters_with_momentum":
+        return False
+    params, grads, v, beta, lr = e.case.args
+
+    def step():
+        new_v = {k: beta * v[k] + grads[k] for k in v}
+        return {k: p - lr * new_v["d" + k] for k, p in params.items()}, new_v
+
+    return _other_reference(e, step)
+
+
+def _decay_formula(e: Evidence) -> bool:
+    if e.function not in ("update_lr", "schedule_lr_decay"):
+        return False
+    lr0, epoch, decay, *rest = e.case.args
+    k = epoch // rest[0] if rest else epoch
+    steps = (epoch / rest[0], epoch, k) if rest else (epoch,)
+    wrong = [lr0 / 1 + decay * n for n in steps] + [lr0 / (1 + decay) * n for n in steps] + \
+        [lr0 * decay ** n for n in steps] + [lr0 / (1 + decay * n) for n in steps if n != k] + \
+        [lr0 * (1 + decay * n) for n in steps] + [lr0 / (decay * n) for n in steps if n]
+    return any(_close(e.student, w) for w in wrong)
+
+
 CAUSES: tuple[Cause, ...] = (
     Cause("swapped activation branches", "the output is the other activation's: the sigmoid and relu branches "
           "are swapped", _swapped_branches),
@@ -200,6 +333,20 @@ CAUSES: tuple[Cause, ...] = (
           "layers (a W and a b each)", _len_parameters),
     Cause("off-by-one layer index", "a layer's index is off by one (range, W + str(l), or a grads key)",
           lambda e: _off_by_one(e) or _forward_shifted(e)),
+    Cause("L2 term missing a layer", "the L2 term leaves out one layer's weights: it sums ‖W[l]‖² (or adds "
+          "(λ/m) W[l] to dW[l]) for every l = 1..L", _l2_missing_layer),
+    Cause("λ/m for λ/2m", "the L2 cost is (λ/2m) Σ ‖W[l]‖², and its gradient (λ/m) W[l]: a factor 2 off", _l2_over_m),
+    Cause("dropout not rescaled by keep_prob", "the kept activations (and their gradients) are not divided by "
+          "keep_prob: the expected activation shrinks by keep_prob", _dropout_not_rescaled),
+    Cause("dropout mask not reused in backward", "backward must apply the forward pass's masks D[l] (from the "
+          "cache) to dA[l], not new ones or none", _mask_not_reused),
+    Cause("Adam without bias correction", "v and s are used without dividing by (1 - β1ᵗ) and (1 - β2ᵗ)",
+          _adam_uncorrected),
+    Cause("Adam's t counted from 0", "the bias correction uses t off by one: t counts the updates made, this "
+          "one included, from 1", _adam_t),
+    Cause("momentum without (1 - β)", "v = β v + (1 - β) dW; the (1 - β) is missing", _momentum_without),
+    Cause("the decay formula", "the learning rate is α0 / (1 + decay_rate · epoch_num) (scheduled: "
+          "⌊epoch_num / time_interval⌋ in place of epoch_num)", _decay_formula),
     Cause("missing or extra 1/m", "the value is the reference's times m or 1/m: a 1/m missing, or one too many",
           _one_over_m),
     Cause("transposed product", "the value is the reference's transposed: a product's factors in the wrong order "

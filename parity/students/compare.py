@@ -31,9 +31,15 @@ OUTPUT_NAMES: dict[str, tuple[str, ...]] = {
     "initialize_with_zeros": ("w", "b"),
     "propagate": ("grads", "cost"),
     "optimize": ("params", "grads", "costs"),
+    "forward_propagation_with_dropout": ("A3", "cache"),
+    "update_parameters_with_momentum": ("parameters", "v"),
+    "update_parameters_with_adam": ("parameters", "v", "s"),
+    "initialize_adam": ("v", "s"),
 }
 
-_DICT_NAMES = {"L_model_backward": "grads", "update_parameters": "parameters",
+_DICT_NAMES = {"L_model_backward": "grads", "update_parameters": "parameters", "initialize_velocity": "v",
+               "backward_propagation_with_regularization": "gradients", "update_parameters_with_gd": "parameters",
+               "backward_propagation_with_dropout": "gradients",
                "initialize_parameters": "parameters", "initialize_parameters_deep": "parameters"}
 
 
@@ -66,7 +72,7 @@ def normalise(name: str, value, reference):
     """The student's ``value`` in the reference's form, where the course allowed two."""
     if name in ("sigmoid", "relu") and isinstance(value, tuple) and len(value) == 2:
         return value[0]  # dnn_utils' (A, cache)
-    if name == "compute_cost":
+    if name in ("compute_cost", "compute_cost_with_regularization"):
         return _as_number(value)
     if name == "propagate" and isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict):
         grads = {k: (_as_number(v) if k == "db" else v) for k, v in value[0].items()}
@@ -80,6 +86,10 @@ def normalise(name: str, value, reference):
         if isinstance(costs, (list, tuple)):
             costs = [_as_number(c) for c in costs]
         return params, grads, costs
+    if name == "update_parameters_with_adam" and isinstance(value, tuple) and len(value) == 5:
+        return value[:3]  # the course's later form adds v_corrected and s_corrected
+    if name in ("update_lr", "schedule_lr_decay"):
+        return _as_number(value)
     if name == "initialize_with_zeros" and isinstance(value, tuple) and len(value) == 2:
         return value[0], _as_number(value[1])
     if name == "L_model_backward" and isinstance(value, dict) and isinstance(reference, dict):

@@ -23,8 +23,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ..registry import reference_backend
 from .cases import Case, cases_for
+from .cases_course2 import CASE_MAKERS_COURSE2
 from .causes import FLOAT32_AS_FLOAT64, REBINDS_CALLER, WRITES_INTO_CALLER, Evidence, probable_cause
 from .compare import first_difference, normalise, same_value
 from .graded import FALLBACK_ASSIGNMENTS, Detection, calls_of, detect, signatures_of
@@ -268,6 +271,8 @@ def _check_function(box, course, detection, name, result) -> FunctionVerdict:
         result.rows.append(_row(name, None, "output", "skipped", reason, theirs))
         return FunctionVerdict(name, theirs, "skipped", detail=reason)
     cases = cases_for(detection.assignment, name, course)
+    if cases is None and (detection.assignment, name) in CASE_MAKERS_COURSE2:
+        cases = CASE_MAKERS_COURSE2[(detection.assignment, name)](course, np.random.default_rng(20150))
     if cases is None:
         reason = f"no cases for {name} in {detection.assignment} yet"
         result.rows.append(_row(name, None, "output", "skipped", reason, theirs))
