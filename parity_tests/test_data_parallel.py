@@ -260,7 +260,7 @@ def test_launches_at_once_do_not_collide_and_leave_nothing(launches):
 
 @pytest.mark.parametrize("fault, timeout, message", [
     ("1:raise", 60.0, r"(?s)rank 1 failed: Traceback.*fault injected by NN_PARITY_DP_FAULT"),
-    ("1:hang", 10.0, r"did not finish within 10 s \(NN_PARITY_DP_TIMEOUT\); ranks \[[0, ]*1\] still running"),
+    ("1:hang", 8.0, r"did not finish within 8 s \(NN_PARITY_DP_TIMEOUT\); ranks \[[0, ]*1\] still running"),
 ], ids=["raises", "hangs"])
 def test_a_failing_worker_ends_the_run_cleanly(monkeypatch, fault, timeout, message):
     watch = _Watch(monkeypatch)

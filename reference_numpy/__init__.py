@@ -23,7 +23,7 @@ from nn_contract import (
     init_params,
 )
 
-from . import activations, course, deep, logistic, losses, optim
+from . import activations, course, deep, logistic, losses, optim, parallel
 
 __all__ = [
     "ModelSpec",
@@ -41,4 +41,5 @@ __all__ = [
     "logistic",
     "losses",
     "optim",
+    "parallel",
 ]

@@ -30,7 +30,7 @@ for _module in ("torch",):
 
 # Submodules load on first use, so that ``import torch_impl`` (and its ``backend`` declaration)
 # does not start the framework: XLA, for one, sizes its thread pool when it starts.
-_SUBMODULES = ('activations', 'backend', 'convert', 'deep', 'logistic', 'losses', 'optim')
+_SUBMODULES = ('activations', 'backend', 'convert', 'deep', 'logistic', 'losses', 'optim', 'parallel')
 _CLASSES = {'DeepNetwork': 'deep', 'LogisticRegression': 'logistic'}
 
 __all__ = [*_CLASSES, *_SUBMODULES]
