@@ -21,6 +21,8 @@ the reference's names and contracts, and the jittable ``deep.loss_fn``, ``deep.g
 
 import importlib
 import importlib.util
+import os
+import sys
 
 # A missing framework is named, with the extra that installs it, before anything else fails.
 for _module in ("jax", "optax"):
@@ -33,12 +35,23 @@ for _module in ("jax", "optax"):
             f"jax_impl needs JAX (and optax), and {_module!r} is not installed: pip install 'nn-parity[jax]'"
         )
 
+# Data parallel on a CPU (``deep.train(world_size=k)``) shards over XLA host devices, which
+# exist only if asked for before JAX starts: ask for HOST_DEVICES now, unless XLA_FLAGS or
+# JAX_NUM_CPU_DEVICES already says how many, or JAX has started. A computation on one device
+# still runs on device 0 alone, with the same thread pool: no other result changes.
+HOST_DEVICES = 8
+_flags = os.environ.get("XLA_FLAGS", "")
+_bridge = sys.modules.get("jax._src.xla_bridge")
+if ("xla_force_host_platform_device_count" not in _flags and "JAX_NUM_CPU_DEVICES" not in os.environ
+        and not (_bridge is not None and _bridge.backends_are_initialized())):
+    os.environ["XLA_FLAGS"] = f"{_flags} --xla_force_host_platform_device_count={HOST_DEVICES}".strip()
+
 # Submodules load on first use, so that ``import jax_impl`` (and its ``backend`` declaration)
 # does not start the framework: XLA, for one, sizes its thread pool when it starts.
-_SUBMODULES = ('activations', 'backend', 'convert', 'deep', 'logistic', 'losses', 'optim')
+_SUBMODULES = ('activations', 'backend', 'convert', 'deep', 'logistic', 'losses', 'optim', 'parallel')
 _CLASSES = {}
 
-__all__ = [*_CLASSES, *_SUBMODULES]
+__all__ = ["HOST_DEVICES", *_CLASSES, *_SUBMODULES]
 
 
 def __getattr__(name: str):

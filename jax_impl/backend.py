@@ -20,7 +20,7 @@ from nn_contract.protocol import NativeStep
 from nn_contract.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
 
 __all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment", "conventions", "train_with_framework_defaults",
-           "matmul_seconds"]
+           "train_with_distributed_defaults", "matmul_seconds"]
 
 NAME = "jax"
 LABEL = "JAX (jax.grad)"
@@ -33,7 +33,7 @@ CAPABILITIES = {
     "losses": LOSS_NAMES,
     "dtypes": ("float64", "float32"),
     "devices": ("cpu", "cuda"),
-    "training": ("batch_size", "optimizer", "lambd", "keep_prob", "decay_rate"),
+    "training": ("batch_size", "optimizer", "lambd", "keep_prob", "decay_rate", "world_size"),
     "optimizers": ("GD", "Momentum", "RMSprop", "Adam"),
 }
 
@@ -173,3 +173,16 @@ def train_with_framework_defaults(params: dict, X, Y, spec, optimizer, *, learni
 
     return train(params, X, Y, spec, optimizer, learning_rate=learning_rate, num_epochs=num_epochs,
                  batch_size=batch_size, seed=seed, lambd=lambd, device=device)
+
+
+def train_with_distributed_defaults(params: dict, X, Y, spec, *, world_size: int, learning_rate: float,
+                                    num_epochs: int, batch_size: int | None = None, seed: int = 0,
+                                    device: str = "cpu"):
+    """Data-parallel gradient descent as a JAX user writes it (``deep.train_with_distributed_defaults``):
+    ``shard_map`` with each device's mean over its own shard, ``pmean`` across devices, every
+    batch padded to a multiple of world_size by repeating its first examples (as torch's
+    ``DistributedSampler``). Not the course's step where a batch does not divide by world_size."""
+    from .deep import train_with_distributed_defaults as train  # lazy: reading the declaration must not start JAX
+
+    return train(params, X, Y, spec, world_size=world_size, learning_rate=learning_rate, num_epochs=num_epochs,
+                 batch_size=batch_size, seed=seed, device=device)

@@ -36,11 +36,14 @@ import optax
 
 from nn_contract.batches import batch_bounds, epoch_permutations
 from nn_contract.dropout import check_masks, dropout_masks
-from nn_contract.checks import check_argument_kinds, check_deep_inputs, check_deep_predict_inputs, check_train_args
+from nn_contract.checks import (check_argument_kinds, check_deep_inputs, check_deep_predict_inputs, check_device_name,
+                                check_train_args)
 from nn_contract.labels import labels_from_proba
 from nn_contract.optim import GD, check_training_methods
+from nn_contract.shards import check_world_size
 from nn_contract.spec import ModelSpec
 
+from . import parallel
 from .activations import ACTIVATIONS
 from .convert import grads_to_numpy, params_to_device, params_to_numpy, precision, resolve_device, to_device, to_numpy
 from .losses import cost_from_logits
@@ -57,6 +60,7 @@ __all__ = [
     "cost_and_grads",
     "train",
     "train_with_framework_defaults",
+    "train_with_distributed_defaults",
     "predict_proba",
     "predict",
 ]
@@ -158,15 +162,49 @@ def _transform(optimizer, hyper: dict, params: dict, l2: bool, course: bool, m: 
     return build(optimizer, schedule, hyper["lambd"] / m if l2 else None, weight_mask(params))
 
 
-def _update(params, opt_state, X, Y, masks, hyper, spec, optimizer, l2, dropout, course, steps_per_epoch):
-    """One optimizer step on the batch (X, Y) -> (params, opt_state, J before the update).
+def _weighted_loss(params, X, Y, weights, m_t: int, spec, masks, keep_prob):
+    """``loss_fn`` of a data-parallel batch laid out k·S wide: Σ_i w_i L_i / m_t."""
+    return parallel.weighted_cost(model_logits(params, X, spec, masks, keep_prob), Y, weights, spec.loss, m_t)
+
+
+def _batch(X, Y, masks, idx, par):
+    """The step's batch, columns ``idx`` (m_t,) of X and Y (all, in order, for None), and the
+    step's masks -> (X, Y, masks, weights, m_t). One device (``par`` None): as given, weights
+    None. Data parallel: laid out over ``par``'s mesh (``parallel``), weights (1, k·S) for the
+    contract's step, None for the mean of shard means."""
+    if par is None:
+        if idx is None:
+            return X, Y, masks, None, X.shape[1]
+        return jnp.take(X, idx, axis=1), jnp.take(Y, idx, axis=1), masks, None, idx.shape[0]
+    m_t = X.shape[1] if idx is None else idx.shape[0]
+    if par.exact:
+        src, w = parallel.exact_layout(m_t, par.world_size)
+        weights = par.shard(jnp.asarray(w, dtype=X.dtype)[None, :], np.arange(w.size))
+    else:
+        src, weights = parallel.mean_layout(m_t, par.world_size), None
+    cols = src if idx is None else jnp.take(idx, src)
+    masks = None if masks is None else {key: par.shard(D, src) for key, D in masks.items()}
+    return par.shard(X, cols), par.shard(Y, cols), masks, weights, m_t
+
+
+def _update(params, opt_state, batch, hyper, spec, optimizer, l2, dropout, course, steps_per_epoch, par):
+    """One optimizer step on ``batch`` (``_batch``'s) -> (params, opt_state, J before the update).
 
     L2's gradient is optax's ``add_decayed_weights`` (``optim``), so autodiff sees only the
-    data cost; the L2 term joins the recorded cost.
+    data cost; the L2 term joins the recorded cost. Data parallel, the step is the global
+    one (XLA's partitioner adds the shards' sums) or, for the framework default, each
+    device's mean averaged by ``pmean``.
     """
+    X, Y, masks, w, m = batch
     keep_prob = hyper["keep_prob"] if dropout else None
-    cost, grads = jax.value_and_grad(loss_fn)(params, X, Y, spec, masks if dropout else None, keep_prob)
-    m = X.shape[1]
+    masks = masks if dropout else None
+    if par is None:
+        cost, grads = jax.value_and_grad(loss_fn)(params, X, Y, spec, masks, keep_prob)
+    elif par.exact:
+        cost, grads = jax.value_and_grad(_weighted_loss)(params, X, Y, w, m, spec, masks, keep_prob)
+    else:  # (the defaults train plain GD: no dropout, no L2)
+        mean_of_means = parallel.shard_mean_cost(functools.partial(loss_fn, spec=spec), par.mesh)
+        cost, grads = jax.value_and_grad(mean_of_means)(params, X, Y)
     transform = _transform(optimizer, hyper, params, l2, course, m, steps_per_epoch)
     updates, opt_state = transform.update(grads, opt_state, params)
     if l2:
@@ -174,17 +212,21 @@ def _update(params, opt_state, X, Y, masks, hyper, spec, optimizer, l2, dropout,
     return optax.apply_updates(params, updates), opt_state, cost
 
 
-_STATIC = ("spec", "optimizer", "l2", "dropout", "course")
+_STATIC = ("spec", "optimizer", "l2", "dropout", "course", "par")
 
 
 @functools.partial(jax.jit, static_argnames=_STATIC)
-def _fit_step(params, opt_state, X, Y, masks, hyper, spec, optimizer, l2, dropout, course):
-    """One full-batch epoch: one optimizer step on all of (X, Y) -> (params, opt_state, J)."""
-    return _update(params, opt_state, X, Y, masks, hyper, spec, optimizer, l2, dropout, course, 1)
+def _fit_step(params, opt_state, X, Y, masks, hyper, spec, optimizer, l2, dropout, course, par=None):
+    """One full-batch epoch: one optimizer step on all of (X, Y) -> (params, opt_state, J).
+    ``par``: None (one device) or a ``parallel.DataParallel``, outputs replicated on its mesh."""
+    out = _update(params, opt_state, _batch(X, Y, masks, None, par), hyper, spec, optimizer, l2, dropout, course, 1,
+                  par)
+    return out if par is None else par.replicate(out)
 
 
 @functools.partial(jax.jit, static_argnames=_STATIC + ("batch_size",))
-def _train_epoch(params, opt_state, X, Y, order, masks, hyper, spec, optimizer, l2, dropout, course, batch_size):
+def _train_epoch(params, opt_state, X, Y, order, masks, hyper, spec, optimizer, l2, dropout, course, batch_size,
+                 par=None):
     """One epoch of mini-batches, examples taken in ``order`` (m,) -> (params, opt_state, costs).
 
     One dispatch per epoch rather than per batch: a ``lax.scan`` runs the full batches and
@@ -198,8 +240,8 @@ def _train_epoch(params, opt_state, X, Y, order, masks, hyper, spec, optimizer, 
 
     def step(carry, xs):
         idx, D = xs
-        params, opt_state, cost = _update(*carry, jnp.take(X, idx, axis=1), jnp.take(Y, idx, axis=1), D, hyper,
-                                          spec, optimizer, l2, dropout, course, steps_per_epoch)
+        params, opt_state, cost = _update(*carry, _batch(X, Y, D, idx, par), hyper, spec, optimizer, l2, dropout,
+                                          course, steps_per_epoch, par)
         return (params, opt_state), cost
 
     full_masks = None if masks is None else masks["full"]
@@ -209,7 +251,8 @@ def _train_epoch(params, opt_state, X, Y, order, masks, hyper, spec, optimizer, 
         last_masks = None if masks is None else masks["last"]
         (params, opt_state), last_cost = step((params, opt_state), (order[n_full * batch_size:], last_masks))
         costs = jnp.concatenate([costs, last_cost[None]])
-    return params, opt_state, costs
+    out = params, opt_state, costs
+    return out if par is None else par.replicate(out)
 
 
 def cost_and_grads(params: dict, X, Y, spec: ModelSpec, device: str = "cpu", *, lambd: float = 0.0,
@@ -253,10 +296,12 @@ def _init_opt_state(params, optimizer, l2: bool, course: bool):
     return build(optimizer, lambda count: 0.0, 0.0 if l2 else None, weight_mask(params)).init(params)
 
 
-def _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device, course=True):
+def _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device, course=True,
+                   par=None):
     """``train`` on checked arguments; ``course=False`` runs optax's defaults
-    (``optim.default_transform``) instead of the course's mapping."""
-    device = resolve_device(device)
+    (``optim.default_transform``) instead of the course's mapping; ``par``: a
+    ``parallel.DataParallel``, every input then placed replicated on its mesh."""
+    device = resolve_device(device) if par is None else par.replicated
     m = X.shape[1]
     dtype = X.dtype
     with precision(dtype):
@@ -270,7 +315,7 @@ def _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, se
             "keep_prob": np.asarray(methods.keep_prob, dtype=dtype),
         }, device)
         static = {"spec": spec, "optimizer": methods.optimizer, "l2": methods.l2, "dropout": methods.dropout,
-                  "course": course}
+                  "course": course, "par": par}
         # Committed to the device, as the step's outputs will be: an uncommitted first state
         # would compile the step a second time for the second call.
         opt_state = jax.device_put(_init_opt_state(params, methods.optimizer, methods.l2, course), device)
@@ -301,7 +346,7 @@ def _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, se
 
 def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, num_epochs: int = 2500,
           batch_size: int | None = None, seed: int = 0, device: str = "cpu", *, optimizer=GD(), lambd: float = 0.0,
-          keep_prob=1.0, decay_rate: float = 0.0, time_interval: int = 1):
+          keep_prob=1.0, decay_rate: float = 0.0, time_interval: int = 1, world_size: int = 1):
     """Full batch (``batch_size=None``), mini-batch, or stochastic (1) training by ``optimizer``.
 
     X: (n_x, m), Y: (n[L], m). Epoch e takes the examples in the order
@@ -314,14 +359,35 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
 
     Everything goes to the device once and comes back once (dropout's masks go once per
     epoch); in between, costs stay device arrays and dispatch is asynchronous.
+
+    ``world_size`` = k > 1: data parallel over the first k of ``jax.devices()`` of the
+    device's kind (CONTRACT.md, "Data parallel"; ``parallel``): every mini-batch split into
+    the contract's k contiguous shards, one per device, and the same update and costs as
+    k = 1 up to the order of the sums. On a CPU the devices are XLA host devices, which must
+    be asked for before JAX starts: ``import jax_impl`` asks for ``parallel.HOST_DEVICES``
+    (unless XLA_FLAGS or JAX_NUM_CPU_DEVICES already says), and ``train`` raises the count
+    itself while JAX has not started. When JAX already runs with fewer than k host devices,
+    the training runs in a child Python started with
+    ``--xla_force_host_platform_device_count=k`` and its result is returned as here (a
+    child's start and compile cost seconds; set XLA_FLAGS before JAX starts to avoid it).
+    Fewer GPUs than k: ValueError.
     """
+    world_size = check_world_size(world_size)
     params, X, Y = check_deep_inputs(params, X, Y, spec)
     learning_rate, num_epochs, batch_size, seed = check_train_args(
         learning_rate, num_epochs, batch_size, seed, X
     )
     methods = check_training_methods(optimizer, lambd, keep_prob, decay_rate, time_interval, spec,
                                      seed=seed, num_epochs=num_epochs, batch_size=batch_size, m=X.shape[1])
-    return _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device)
+    par = None
+    if world_size > 1:
+        par = parallel.mesh_sharding(world_size, check_device_name(device))
+        if par is None:
+            return parallel.train_in_subprocess("train", (params, X, Y, spec), dict(
+                learning_rate=learning_rate, num_epochs=num_epochs, batch_size=batch_size, seed=seed, device=device,
+                optimizer=optimizer, lambd=lambd, keep_prob=keep_prob, decay_rate=decay_rate,
+                time_interval=time_interval, world_size=world_size))
+    return _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device, par=par)
 
 
 def train_with_framework_defaults(params: dict, X, Y, spec, optimizer, *, learning_rate: float, num_epochs: int,
@@ -341,6 +407,33 @@ def train_with_framework_defaults(params: dict, X, Y, spec, optimizer, *, learni
                                      batch_size=batch_size, m=X.shape[1])
     return _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device,
                           course=False)
+
+
+def train_with_distributed_defaults(params: dict, X, Y, spec, *, world_size: int, learning_rate: float,
+                                    num_epochs: int, batch_size: int | None = None, seed: int = 0,
+                                    device: str = "cpu"):
+    """Gradient descent data parallel as a JAX user would write it, not the contract's:
+    ``shard_map`` over a mesh of ``world_size`` devices, each device's *mean* cost over its
+    own shard, grads and cost averaged by ``pmean`` (the mean of the shards' means), every
+    batch of m_t padded to a multiple of k by repeating its first examples (as torch's
+    ``DistributedSampler`` pads; ``parallel.mean_layout``), so the shards are ⌈m_t/k⌉ each.
+
+    X: (n_x, m), Y: (n[L], m); the same batches and devices as ``train(world_size=k)``.
+    Returns (params, costs), each cost the pmean'd one of its step. Equal to the course
+    where every batch divides by k; otherwise the repeated examples count twice.
+    """
+    world_size = check_world_size(world_size)
+    params, X, Y = check_deep_inputs(params, X, Y, spec)
+    learning_rate, num_epochs, batch_size, seed = check_train_args(learning_rate, num_epochs, batch_size, seed, X)
+    methods = check_training_methods(GD(), 0.0, 1.0, 0.0, 1, spec, seed=seed, num_epochs=num_epochs,
+                                     batch_size=batch_size, m=X.shape[1])
+    par = parallel.mesh_sharding(world_size, check_device_name(device), exact=False)
+    if par is None:
+        return parallel.train_in_subprocess("train_with_distributed_defaults", (params, X, Y, spec), dict(
+            world_size=world_size, learning_rate=learning_rate, num_epochs=num_epochs, batch_size=batch_size,
+            seed=seed, device=device))
+    return _train_checked(params, X, Y, spec, learning_rate, num_epochs, batch_size, seed, methods, device,
+                          course=False, par=par)
 
 
 @functools.partial(jax.jit, static_argnames=("spec",))

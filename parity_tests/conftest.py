@@ -16,6 +16,11 @@ import os
 # threads spin against each other and a 5 µs op takes milliseconds. Set before any test
 # imports torch (this file imports no framework).
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+# The data-parallel tests shard over up to 3 XLA host devices, which exist only if asked for
+# before JAX starts; a computation on one device still runs on device 0 alone, so no other
+# result changes. A count the caller set is kept (jax_impl's own default, 8, is not needed).
+if "xla_force_host_platform_device_count" not in os.environ.get("XLA_FLAGS", ""):
+    os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=3").strip()
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402

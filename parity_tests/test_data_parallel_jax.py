@@ -1,0 +1,154 @@
+"""JAX's data parallel (``jax_impl.deep.train(world_size=k)``, ``jax_impl.parallel``) equals one
+device: the contract's shards of every mini-batch over a mesh of k XLA host devices
+(``conftest.py`` asks for 3 before JAX starts), padding of zero weight, the all-reduce XLA's.
+
+Few configurations and a small network: every (k, batch size, options) compiles its step.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+
+pytest.importorskip("jax", reason="jax not installed: pip install 'nn-parity[jax]'")
+
+import jax  # noqa: E402
+
+from nn_contract import ModelSpec, init_params  # noqa: E402
+from nn_contract.shards import shard_bounds  # noqa: E402
+from parity import dict_relative_error, relative_error, tolerance  # noqa: E402
+from nn_contract import optim  # noqa: E402
+from jax_impl import deep, parallel  # noqa: E402
+
+SPEC = ModelSpec((4, 3, 1), hidden_activation="relu", output="sigmoid")
+EXACT = 1e-10  # float64: one device's result up to the order of the sums
+
+
+def data(m: int = 209, dtype=np.float64):
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((4, m))
+    Y = (X[:1] + 0.5 * rng.standard_normal((1, m)) > 0).astype(np.float64)
+    return X.astype(dtype), Y.astype(dtype)
+
+
+def start(dtype=np.float64):
+    """init_params with nonzero biases: a bias gradient summed wrongly across shards shows."""
+    rng = np.random.default_rng(3)
+    params = init_params(SPEC, seed=1, method="he")
+    return {k: (v + 0.2 * rng.standard_normal(v.shape) if k[0] == "b" else v).astype(dtype) for k, v in params.items()}
+
+
+@functools.lru_cache(maxsize=None)
+def one_device(m, dtype, options):
+    """deep.train on one device, once per case: the k > 1 tests of a case share it."""
+    X, Y = data(m, dtype)
+    return deep.train(start(dtype), X, Y, SPEC, **dict(options))
+
+
+def assert_equal_to_one_device(k, bound, m=209, dtype=np.float64, **options):
+    X, Y = data(m, dtype)
+    one, one_costs = one_device(m, dtype, tuple(sorted(options.items())))
+    many, many_costs = deep.train(start(dtype), X, Y, SPEC, world_size=k, **options)
+    assert len(many_costs) == len(one_costs)
+    assert dict_relative_error(many, one) <= bound
+    assert relative_error(many_costs, one_costs) <= bound
+    # and training moved: equal to the start would also be "equal"
+    assert dict_relative_error(one, start(dtype)) > 1e-3
+
+
+@pytest.mark.parametrize("k", [2, 3], ids=lambda k: f"k={k}")
+@pytest.mark.parametrize("batch_size", [64, None], ids=["batch64", "full"])
+def test_world_size_equals_one_device(k, batch_size):
+    # m = 209: batches 64, 64, 64, 17 shard 32/32 and 9/8 over 2, 22/21/21 and 6/6/5 over 3
+    assert_equal_to_one_device(k, EXACT, learning_rate=0.3, num_epochs=3, batch_size=batch_size)
+
+
+def test_world_size_one_is_the_single_device_path_bit_for_bit():
+    X, Y = data()
+    options = dict(learning_rate=0.3, num_epochs=2, batch_size=64)
+    params, costs = deep.train(start(), X, Y, SPEC, **options)
+    params1, costs1 = deep.train(start(), X, Y, SPEC, world_size=1, **options)
+    assert costs1 == costs and all(np.array_equal(params1[key], params[key]) for key in params)
+
+
+def test_training_methods_equal_one_device():
+    # Adam's state follows the all-reduced gradient; L2 with the global m_t; dropout with the
+    # step's global masks, each device its columns; the decayed learning rate
+    assert_equal_to_one_device(3, EXACT, num_epochs=3, batch_size=64, seed=2, optimizer=optim.Adam(),
+                               learning_rate=0.01, lambd=0.7, keep_prob=0.8, decay_rate=0.5)
+
+
+def test_a_batch_smaller_than_world_size_leaves_shards_empty():
+    # batch_size 1 over 3 devices: one example and two shards of padding alone, every step
+    assert_equal_to_one_device(3, EXACT, m=3, learning_rate=0.5, num_epochs=2, batch_size=1)
+
+
+def test_float32_within_the_float32_bound():
+    # the full batch of 209 over 2: 105/104
+    assert_equal_to_one_device(2, tolerance("float32").grad, dtype=np.float32, learning_rate=0.3, num_epochs=3,
+                               lambd=0.5, keep_prob=0.9)
+
+
+def test_distributed_defaults_drift_from_the_course():
+    # 64 over 3 pads to 66 and 17 to 18 by repeating examples: the mean of shard means of
+    # changed data, a different step (the report shows it; nothing gates it)
+    X, Y = data()
+    options = dict(learning_rate=0.3, num_epochs=3, batch_size=64)
+    course, _ = deep.train(start(), X, Y, SPEC, **options)
+    default, costs = deep.train_with_distributed_defaults(start(), X, Y, SPEC, world_size=3, **options)
+    assert len(costs) == 12
+    assert dict_relative_error(default, course) > 1e-6
+
+
+def test_the_shards_are_the_contracts_and_xla_adds_them_with_an_all_reduce():
+    par = parallel.mesh_sharding(3, "cpu")
+    m_t = 17
+    src, weights = parallel.exact_layout(m_t, 3)
+    A = np.arange(2.0 * m_t).reshape(2, m_t)
+    laid = jax.jit(lambda A: par.shard(A, src))(A)
+    S = 6  # 17 over 3: 6/6/5
+    assert laid.shape == (2, 3 * S) and len(laid.sharding.device_set) == 3
+    for shard in laid.addressable_shards:
+        rank = shard.index[1].start // S
+        start, stop = shard_bounds(m_t, 3)[rank]
+        np.testing.assert_array_equal(np.asarray(shard.data)[:, : stop - start], A[:, start:stop])
+        assert weights[rank * S: (rank + 1) * S].sum() == stop - start
+
+    def grad(W, A):
+        cols = jax.lax.with_sharding_constraint(A, laid.sharding)
+        w = jax.lax.with_sharding_constraint(weights[None, :], laid.sharding)
+        return jax.grad(lambda W: parallel.weighted_cost(W @ cols, cols[:1], w, "squared_error", m_t))(W)
+
+    compiled = jax.jit(grad).lower(np.ones((1, 2)), np.asarray(laid)).compile().as_text()
+    assert "all-reduce" in compiled
+
+
+def test_step_compiled_once_per_configuration():
+    X, Y = data()
+    deep.train(start(), X, Y, SPEC, learning_rate=0.3, num_epochs=3, batch_size=64, world_size=3)
+    size = deep._train_epoch._cache_size()
+    # another learning rate, epoch count and seed: the same compiled epoch
+    deep.train(start(), X, Y, SPEC, learning_rate=0.1, num_epochs=2, batch_size=64, seed=5, world_size=3)
+    assert deep._train_epoch._cache_size() == size
+
+
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (-2, ValueError), (2.0, TypeError), ("2", TypeError),
+                                        (True, TypeError)], ids=repr)
+def test_world_size_checked_before_any_work(bad, error):
+    # the X of the wrong kind would fail later: world_size is named first
+    with pytest.raises(error, match="world_size"):
+        deep.train(start(), "not an array", None, SPEC, world_size=bad)
+
+
+def test_more_devices_than_jax_started_with_trains_in_a_child_process():
+    # JAX started with conftest's 3 host devices (or the caller's count): k beyond them
+    # trains in a child Python started with k, and the result is one device's
+    k = len(jax.devices("cpu")) + 1
+    assert_equal_to_one_device(k, EXACT, m=23, learning_rate=0.3, num_epochs=2)
+
+
+def test_host_device_flags_keep_the_callers_flags():
+    flags = parallel.host_device_flags(12, "--xla_cpu_multi_thread_eigen=false --xla_force_host_platform_device_count=2")
+    assert flags.split() == ["--xla_cpu_multi_thread_eigen=false", "--xla_force_host_platform_device_count=12"]
