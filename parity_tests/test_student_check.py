@@ -130,7 +130,7 @@ def class_run(tmp_path_factory):
     (folder / "hangs.py").write_text(variant(DEEP, [("    grads = {}\n", "    grads = {}\n    while True:\n        pass\n")]))
     _broken_cell_notebook(folder / "broken_cell.ipynb")
     out = folder / "out"
-    code = main(["check", str(folder), "--jobs", "2", "--timeout", "20", "--out", str(out), "--no-progress"])
+    code = main(["check", str(folder), "--jobs", "2", "--timeout", "30", "--out", str(out), "--no-progress"])
     return code, out, pd.read_csv(out / "summary.csv", keep_default_na=False)
 
 
@@ -201,7 +201,7 @@ def test_a_hang_and_a_broken_cell_still_give_a_complete_summary(class_run):
          "hangs.py", "broken_cell.ipynb"}
     assert set(summary["file"]) == files
     hang = _row(summary, "hangs.py", "L_model_backward")
-    assert hang["status"] == "error" and "time limit of 20 s" in hang["detail"]
+    assert hang["status"] == "error" and "time limit of 30 s" in hang["detail"]
     assert hang["where"].startswith("cell 10, line 6")  # the student's `pass` in the loop
     assert _row(summary, "hangs.py", "linear_backward")["status"] == "passed"  # before the hang
     broken = summary[summary["file"] == "broken_cell.ipynb"]
@@ -255,3 +255,18 @@ def test_both_return_forms_the_course_used_are_accepted():
     wrong = first_difference("linear_backward", (np.ones((2, 1)), np.array([[1.0, 3.0]]), np.zeros((1, 1))),
                              (np.ones((2, 1)), np.array([[1.0, 2.0]]), np.zeros((1, 1))))
     assert wrong.where == "dW" and wrong.index == (0, 1) and "dW[0, 1] = 3" in wrong.detail
+
+
+def test_the_readme_quotes_what_check_says_on_the_defective_notebook(class_run):
+    """README, "Check your notebook": its quoted lines are the function lines, notes and headline
+    that the check writes for that notebook (its conformance.md holds the same lines)."""
+    _, out, _ = class_run
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = readme.split("$ nn-parity check parity_tests/students/course/step_by_step_relu_from_a.ipynb\n", 1)[1]
+    quoted = [line.strip() for line in block.split("```", 1)[0].splitlines()
+              if line.startswith(("  PASSED", "  FAILED", "  FIRST WRONG: ", "  note: dropped"))]
+    assert len(quoted) == 6
+    md = (out / "step_by_step_relu_from_a" / "conformance.md").read_text()
+    for line in quoted:
+        text = line.removeprefix("FIRST WRONG: ").removeprefix("note: ")
+        assert text in md, line

@@ -90,7 +90,8 @@ class FileResult:
                 text = f"{f.theirs} {'raised' if f.status == 'error' else 'is wrong'}"
                 text += f" on the case {f.case}" if f.case else ""
                 text += f": {f.detail}" if f.detail else ""
-                text += f" (at {f.where})" if f.where else ""
+                text += "" if not f.where else f" ({f.where})" if f.where.startswith("defined") else \
+                    f" (raised at {f.where})"
                 return text + (f". Probable cause: {f.cause}." if f.cause else ".")
         return None
 
