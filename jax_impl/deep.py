@@ -23,6 +23,7 @@ formulas (``optim``), inside the jitted step, so one compiled epoch serves every
 rate, λ, decay and keep_prob of a configuration (spec, optimizer, batch size, whether L2 and
 dropout are on). Dropout multiplies the hidden activations by the masks the reference draws
 (``nn_contract.dropout``), passed in as data, so that every backend drops the same units.
+``train(world_size=k)`` runs the same steps data parallel over k devices (``parallel``).
 """
 
 from __future__ import annotations

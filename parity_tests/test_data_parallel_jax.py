@@ -100,6 +100,12 @@ def test_distributed_defaults_drift_from_the_course():
     default, costs = deep.train_with_distributed_defaults(start(), X, Y, SPEC, world_size=3, **options)
     assert len(costs) == 12
     assert dict_relative_error(default, course) > 1e-6
+    # where every shard is as long (208 over 2), the mean of the means is the course's step
+    X, Y = data(m=208)
+    course, course_costs = deep.train(start(), X, Y, SPEC, learning_rate=0.3, num_epochs=3)
+    default, costs = deep.train_with_distributed_defaults(start(), X, Y, SPEC, world_size=2, learning_rate=0.3,
+                                                          num_epochs=3)
+    assert dict_relative_error(default, course) <= EXACT and relative_error(costs, course_costs) <= EXACT
 
 
 def test_the_shards_are_the_contracts_and_xla_adds_them_with_an_all_reduce():
