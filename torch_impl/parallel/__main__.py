@@ -81,15 +81,21 @@ def _fork_worker(folder: Path, rank: int) -> int:
 
 
 def _zygote(folder: Path) -> int:
-    workers: dict[int, int] = {}
+    workers: dict[int, int] = {}  # pid -> rank
+    stopping = []
 
     def stop(*_):
-        raise SystemExit(1)
+        # The parent's stop request: kill the workers; the loop below reaps them and returns.
+        stopping.append(True)
+        for pid in list(workers):
+            _kill_quietly(pid)
 
     signal.signal(signal.SIGTERM, stop)
     failed = False
     try:
         for rank in range(int(os.environ["WORLD_SIZE"])):
+            if stopping:
+                break
             workers[_fork_worker(folder, rank)] = rank
         while workers:
             pid, status = os.wait()
@@ -100,14 +106,18 @@ def _zygote(folder: Path) -> int:
                 failed = True
                 break  # the others would wait on it in the all-reduce
     finally:
-        for pid in workers:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        for pid in workers:
-            os.waitpid(pid, 0)
-    return 1 if failed else 0
+        for pid in list(workers):
+            _kill_quietly(pid)
+        for pid in list(workers):
+            os.waitpid(pid, 0)  # reaped here, never left to init as zombies
+    return 1 if failed or stopping else 0
+
+
+def _kill_quietly(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def _problem(args):
@@ -143,9 +153,9 @@ def _check(args) -> int:
     torchrun = "RANK" in os.environ
     if torchrun:
         rank, world_size, _ = join_process_group(args.device, timeout_seconds())
-        checked = deep._checked_train(params, X, Y, spec, *(({**deep._TRAIN_DEFAULTS, **options})[k]
-                                                             for k in deep._TRAIN_DEFAULTS))
-        result = run_jobs([deep._job("course", spec, args.device, *checked)], rank, world_size)[0]
+        # The job checked and packed as train_jobs does, run in the group torchrun formed.
+        jobs = deep._checked_jobs([dict(params=params, X=X, Y=Y, spec=spec, **options)], args.device)
+        result = run_jobs(jobs, rank, world_size)[0]
         result = (result["params"], list(result["costs"]))
         dist.destroy_process_group()
     else:
