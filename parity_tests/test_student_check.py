@@ -26,6 +26,7 @@ DEEP = COURSE / "step_by_step.py"
 LOGISTIC = COURSE / "logistic_regression.py"
 REGULARIZATION = COURSE / "regularization.py"
 OPTIMIZATION = COURSE / "optimization.py"
+PLANAR = COURSE / "planar.py"
 
 _UPDATE_LOOP = ('    parameters = params.copy()\n    L = len(parameters) // 2\n    for l in range(L):\n'
                 '        parameters["W" + str(l + 1)] = parameters["W" + str(l + 1)] - learning_rate * '
@@ -69,6 +70,8 @@ VARIANTS = {
                            "linear_forward", "warning", "float32 returned as float64"),
     "logistic_one_over_m": (LOGISTIC, [("    dw = (1 / m) * np.dot(X, (A - Y).T)", "    dw = np.dot(X, (A - Y).T)")],
                             "propagate", "failed", "missing or extra 1/m"),
+    "planar_one_over_m": (PLANAR, [("    dW2 = (1 / m) * np.dot(dZ2, A1.T)", "    dW2 = np.dot(dZ2, A1.T)")],
+                          "backward_propagation", "failed", "missing or extra 1/m"),
     "l2_missing_layer": (REGULARIZATION, [(" + np.sum(np.square(W2)) + np.sum(np.square(W3)))",
                                            " + np.sum(np.square(W2)))")],
                          "compute_cost_with_regularization", "failed", "L2 term missing a layer"),
@@ -125,6 +128,7 @@ def class_run(tmp_path_factory):
     shutil.copy(LOGISTIC, folder / "correct_logistic.py")
     shutil.copy(REGULARIZATION, folder / "correct_regularization.py")
     shutil.copy(OPTIMIZATION, folder / "correct_optimization.py")
+    shutil.copy(PLANAR, folder / "correct_planar.py")
     for notebook in COURSE.glob("*.ipynb"):
         shutil.copy(notebook, folder / notebook.name)
     (folder / "hangs.py").write_text(variant(DEEP, [("    grads = {}\n", "    grads = {}\n    while True:\n        pass\n")]))
@@ -156,7 +160,8 @@ def test_each_cause_is_named_on_the_function_that_has_it(class_run, name):
 
 def test_correct_files_pass_every_graded_function(class_run):
     _, out, summary = class_run
-    for file, count in (("correct_deep.py", 10), ("correct_logistic.py", 5), ("step_by_step_correct.ipynb", 10)):
+    for file, count in (("correct_deep.py", 10), ("correct_logistic.py", 5), ("step_by_step_correct.ipynb", 10),
+                        ("correct_planar.py", 8)):
         rows = summary[summary["file"] == file]
         assert len(rows) == count and set(rows["status"]) == {"passed"}, rows.to_dict("records")
     optimization = summary[summary["file"] == "correct_optimization.py"].set_index("course_function")
@@ -197,7 +202,7 @@ def test_a_hang_and_a_broken_cell_still_give_a_complete_summary(class_run):
     code, out, summary = class_run
     assert code == 1
     files = {p.name for p in COURSE.glob("*.ipynb")} | {f"{n}.py" for n in VARIANTS} | \
-        {"correct_deep.py", "correct_logistic.py", "correct_regularization.py", "correct_optimization.py",
+        {"correct_deep.py", "correct_logistic.py", "correct_regularization.py", "correct_optimization.py", "correct_planar.py",
          "hangs.py", "broken_cell.ipynb"}
     assert set(summary["file"]) == files
     hang = _row(summary, "hangs.py", "L_model_backward")

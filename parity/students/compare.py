@@ -35,7 +35,15 @@ OUTPUT_NAMES: dict[str, tuple[str, ...]] = {
     "update_parameters_with_momentum": ("parameters", "v"),
     "update_parameters_with_adam": ("parameters", "v", "s"),
     "initialize_adam": ("v", "s"),
+    "forward_propagation": ("A2", "cache"),
+    "forward_propagation_n": ("cost", "cache"),
+    "two_layer_model": ("parameters", "costs"),
+    "L_layer_model": ("parameters", "costs"),
 }
+
+# A gradient check's difference is a quotient of centred differences (of J at θ ± ε, ε = 1e-7): a
+# rounding of J by one ulp moves it by 1e-9 of its size or more; its verdict is its size.
+_TOLERANCES_BY_FUNCTION = {"gradient_check": (1e-5, 1e-12), "gradient_check_n": (0.05, 1e-9)}
 
 _DICT_NAMES = {"L_model_backward": "grads", "update_parameters": "parameters", "initialize_velocity": "v",
                "backward_propagation_with_regularization": "gradients", "update_parameters_with_gd": "parameters",
@@ -90,6 +98,18 @@ def normalise(name: str, value, reference):
         return value[:3]  # the course's later form adds v_corrected and s_corrected
     if name in ("update_lr", "schedule_lr_decay"):
         return _as_number(value)
+    if name == "model" and isinstance(value, dict):
+        return {k: ([_as_number(c) for c in v] if k == "costs" and isinstance(v, (list, tuple)) else
+                    _as_number(v) if k in ("b", "learning_rate", "num_iterations") else v) for k, v in value.items()}
+    if name in ("two_layer_model", "L_layer_model") and isinstance(reference, tuple):
+        if isinstance(value, dict):
+            return value  # the course's earlier form: the parameters alone (compared with those)
+        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], (list, tuple)):
+            return value[0], [_as_number(c) for c in value[1]]
+    if name in ("gradient_check", "gradient_check_n", "forward_propagation"):
+        return _as_number(value)
+    if name == "forward_propagation_n" and isinstance(value, tuple) and len(value) == 2:
+        return _as_number(value[0]), value[1]
     if name == "initialize_with_zeros" and isinstance(value, tuple) and len(value) == 2:
         return value[0], _as_number(value[1])
     if name == "L_model_backward" and isinstance(value, dict) and isinstance(reference, dict):
@@ -128,7 +148,7 @@ def _arrays(where: str, s, r, dtype: str) -> Difference | None:
             s_arr = s_arr.reshape(r_arr.shape)
         else:
             return Difference(where, "shape", f"{where} has shape {s_arr.shape}, the reference's {r_arr.shape}", s, r)
-    rtol, atol = TOLERANCES.get(dtype, TOLERANCES["float64"])
+    rtol, atol = _TOLERANCES_BY_FUNCTION.get(dtype) or TOLERANCES.get(dtype, TOLERANCES["float64"])
     s64, r64 = s_arr.astype(np.float64), r_arr.astype(np.float64)
     if not np.isfinite(s64).all() and np.isfinite(r64).all():
         index = tuple(np.argwhere(~np.isfinite(s64))[0]) if s64.ndim else ()
@@ -157,6 +177,10 @@ def first_difference(name: str, student, reference, dtype: str = "float64", wher
         where = "output"
     if where == "output":
         reference = normalise(name, reference, reference) if name in ("sigmoid", "relu") else reference
+        if name in ("two_layer_model", "L_layer_model") and isinstance(student, dict) and isinstance(reference, tuple):
+            reference = reference[0]
+        if name in _TOLERANCES_BY_FUNCTION:
+            dtype = name  # the function's own bounds (below)
     if isinstance(reference, tuple | list):
         if not isinstance(student, tuple | list):
             return Difference(where, "type", f"{where} is {type(student).__name__}, the reference's a "
