@@ -1,7 +1,9 @@
 """What the course's assignments share: argument checks that name the argument and the call's
-order, the activations alone (week 2's graded ``sigmoid``), and the notes' cross-entropy from A.
+order, the activations alone (week 2's graded ``sigmoid``), the notes' cross-entropy from A, and
+the layer-by-layer draws of the course's initialisers.
 
-Private to ``reference_numpy.course``: each assignment module imports what it needs from here.
+Private to ``reference_numpy.course`` and to ``reference_numpy.course_modules``, whose helper
+files re-export the course's functions and draw with these same pieces rather than again.
 """
 
 from __future__ import annotations
@@ -17,7 +19,11 @@ from nn_contract.spec import ACTIVATION_NAMES, ModelSpec
 __all__ = [
     "sigmoid", "relu", "order", "array", "dictionary", "activation_name", "linear_parts", "linear_cache",
     "activation_cache", "same_shape", "deep_spec", "cross_entropy", "integer", "real", "probability",
+    "plain", "layers_dims", "drawn_parameters", "fan_in_parameters", "app_parameters_deep",
 ]
+
+# dnn_app_utils_v3.initialize_parameters_deep seeds 1 (the step-by-step one seeds 3).
+_SEED_APP_DEEP = 1
 
 # -- argument checks: each names the argument and the call's order -------------------------
 
@@ -147,6 +153,57 @@ def probability(value, argument: str, call: str) -> float:
     if not 0 < value <= 1:
         raise ValueError(f"{argument} must lie in (0, 1], got {value!r}")
     return value
+
+
+def layers_dims(value, argument: str, call: str) -> list[int]:
+    """[n_x, n[1], ..., n[L]]: at least two positive ints; anything else names ``argument``."""
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{argument} must be a list of ints [n_x, n[1], ..., n[L]], "
+                        f"got {value!r}{order(call)}")
+    dims = list(value)
+    if len(dims) < 2 or any(isinstance(n, bool) or not isinstance(n, Integral) or n < 1 for n in dims):
+        raise ValueError(f"{argument} must hold at least two positive ints [n_x, n[1], ..., n[L]], "
+                         f"got {value!r}")
+    return [int(n) for n in dims]
+
+
+# -- the course's initialisers: the draws, once --------------------------------------------
+
+
+def drawn_parameters(dims: list[int], seed: int, scale) -> dict:
+    """dims = [n_x, n[1], ..., n[L]] (checked) -> {"W1": (n[1], n[0]), "b1": (n[1], 1), ...}:
+    W[l] = scale(randn(n[l], n[l-1]), n[l-1]) in layer order from a private ``RandomState(seed)``
+    (the course's ``np.random.seed(seed)`` draws, the caller's state untouched), b[l] = 0."""
+    rng = np.random.RandomState(seed)
+    parameters = {}
+    for l in range(1, len(dims)):
+        parameters[f"W{l}"] = scale(rng.randn(dims[l], dims[l - 1]), dims[l - 1])
+        parameters[f"b{l}"] = np.zeros((dims[l], 1))
+    return parameters
+
+
+def _divided_by_sqrt_fan_in(W: np.ndarray, n_prev: int) -> np.ndarray:
+    # Divided, not multiplied by 1/sqrt: the course's files write it so, and it rounds differently.
+    return W / np.sqrt(n_prev)
+
+
+def fan_in_parameters(dims: list[int], seed: int) -> dict:
+    """W[l] = randn(n[l], n[l-1]) / sqrt(n[l-1]) in layer order after ``seed``, b[l] = 0."""
+    return drawn_parameters(dims, seed, _divided_by_sqrt_fan_in)
+
+
+def app_parameters_deep(dims: list[int]) -> dict:
+    """dnn_app_utils_v3.initialize_parameters_deep on checked dims, which L_layer_model starts
+    from: W[l] = randn(n[l], n[l-1]) / sqrt(n[l-1]) after seed 1, b[l] = 0."""
+    return fan_in_parameters(dims, _SEED_APP_DEEP)
+
+
+# -- the activations alone -----------------------------------------------------------------
+
+
+def plain(A: np.ndarray):
+    """A 0-d result as a NumPy scalar (the course's ``1/(1+np.exp(-z))`` on a float gives one)."""
+    return A[()] if A.ndim == 0 else A
 
 
 def sigmoid(z):

@@ -19,24 +19,13 @@ from __future__ import annotations
 import numpy as np
 
 from .. import deep  # the reference's math: course sits above it
-from ._common import array, integer, order, real
+from ._common import app_parameters_deep, array, cross_entropy, integer, order, real
 from .deep_step_by_step import initialize_parameters
 from nn_contract.checks import check_learning_rate, check_X
 
 __all__ = ["two_layer_model", "L_layer_model"]
 
-_SEED_APP = 1  # dnn_app_utils_v3.initialize_parameters_deep seeds 1 (the step-by-step one seeds 3)
 _COST_EVERY = 100
-
-
-def _app_parameters_deep(layers_dims: list[int]) -> dict:
-    """W[l] = randn(n[l], n[l-1]) / sqrt(n[l-1]) in layer order after seed 1, b[l] = 0."""
-    rng = np.random.RandomState(_SEED_APP)
-    parameters = {}
-    for l in range(1, len(layers_dims)):
-        parameters[f"W{l}"] = rng.randn(layers_dims[l], layers_dims[l - 1]) / np.sqrt(layers_dims[l - 1])
-        parameters[f"b{l}"] = np.zeros((layers_dims[l], 1))
-    return parameters
 
 
 def _arguments(X, Y, layers_dims, learning_rate, num_iterations, call: str, num_layers: int | None):
@@ -59,8 +48,7 @@ def _cost(AL: np.ndarray, Y: np.ndarray) -> np.float64:
     """The step-by-step compute_cost's formula, without its 0/1 check on Y."""
     if not ((AL > 0) & (AL < 1)).all():
         raise ValueError("A[L] reached 0 or 1 to machine precision, where the course's cost takes log(0)")
-    m = Y.shape[1]
-    return np.float64(np.squeeze(-(1 / m) * np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))))
+    return cross_entropy(AL, Y)
 
 
 def _train(parameters: dict, X, Y, learning_rate: float, num_iterations: int, print_cost: bool):
@@ -101,5 +89,5 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     call = "L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False)"
     X, Y, dims, learning_rate, num_iterations = _arguments(X, Y, layers_dims, learning_rate, num_iterations,
                                                            call, num_layers=None)
-    parameters = {k: v.astype(X.dtype, copy=False) for k, v in _app_parameters_deep(dims).items()}
+    parameters = {k: v.astype(X.dtype, copy=False) for k, v in app_parameters_deep(dims).items()}
     return _train(parameters, X, Y, learning_rate, num_iterations, print_cost)

@@ -40,7 +40,7 @@ from .. import deep  # the reference's math: course sits above it
 from ..activations import DERIVATIVES
 from ..activations import sigmoid as _sigmoid
 from ._common import (activation_cache, activation_name, array, cross_entropy, deep_spec, dictionary,
-                      linear_cache, linear_parts, order, same_shape)
+                      linear_cache, linear_parts, order, plain, same_shape)
 from ._common import relu as _relu_alone
 from ._common import sigmoid as _sigmoid_alone
 from nn_contract.checks import check_deep_params, check_learning_rate, check_X, check_Y
@@ -73,14 +73,12 @@ _SEED_DEEP = 3
 
 def sigmoid(Z):
     """Z: any shape -> (A = σ(Z), cache = Z), the course's ``dnn_utils`` form."""
-    A = _sigmoid_alone(Z)
-    return (A[()] if A.ndim == 0 else A), Z
+    return plain(_sigmoid_alone(Z)), Z
 
 
 def relu(Z):
     """Z: any shape -> (A = max(0, Z), cache = Z), the course's ``dnn_utils`` form."""
-    A = _relu_alone(Z)
-    return (A[()] if A.ndim == 0 else A), Z
+    return plain(_relu_alone(Z)), Z
 
 
 def sigmoid_backward(dA, cache) -> np.ndarray:

@@ -24,12 +24,12 @@ import numpy as np
 
 from ..activations import relu as _relu
 from ..activations import sigmoid as _sigmoid
+from . import _three_layer
 from ._common import array, dictionary, probability, real
 
 __all__ = ["compute_cost_with_regularization", "backward_propagation_with_regularization",
            "forward_propagation_with_dropout", "backward_propagation_with_dropout"]
 
-_KEYS = ("W1", "b1", "W2", "b2", "W3", "b3")
 _DROPOUT_SEED = 1  # the course's np.random.seed(1) in forward_propagation_with_dropout
 
 
@@ -50,14 +50,6 @@ def _weights(parameters, call: str) -> list[np.ndarray]:
     return [array(parameters[f"W{l}"], f"parameters['W{l}']", call) for l in range(1, L + 1)]
 
 
-def _cross_entropy(A3: np.ndarray, Y: np.ndarray) -> float:
-    """reg_utils.compute_cost: (1/m) nansum(-Y log A3 - (1-Y) log(1-A3)), 0 log 0 counted as 0."""
-    m = Y.shape[1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logprobs = np.multiply(-np.log(A3), Y) + np.multiply(-np.log(1 - A3), 1 - Y)
-    return 1.0 / m * np.nansum(logprobs)
-
-
 def _relu_mask(A: np.ndarray, dA: np.ndarray) -> np.ndarray:
     """relu'(Z) read off A = relu(Z) (A > 0 exactly where Z > 0), in dA's dtype."""
     return (A > 0).astype(dA.dtype)
@@ -73,7 +65,7 @@ def compute_cost_with_regularization(A3, Y, parameters, lambd) -> float:
     lambd = real(lambd, "lambd", call)
     m = Y.shape[1]
     L2_regularization_cost = lambd / (2 * m) * sum(np.sum(np.square(W)) for W in weights)
-    return _cross_entropy(A3, Y) + L2_regularization_cost
+    return _three_layer.nansum_cost(A3, Y) + L2_regularization_cost
 
 
 def backward_propagation_with_regularization(X, Y, cache, lambd) -> dict:
@@ -104,11 +96,8 @@ def forward_propagation_with_dropout(X, parameters, keep_prob=0.5):
     """X: (n_x, m) -> A3: (1, m) and the 14-tuple cache, dropout on both hidden layers."""
     call = "forward_propagation_with_dropout(X, parameters, keep_prob=0.5)"
     X = array(X, "X", call)
-    parameters = dictionary(parameters, "parameters", "{'W1', 'b1', 'W2', 'b2', 'W3', 'b3'}", call)
-    missing = [key for key in _KEYS if key not in parameters]
-    if missing:
-        raise ValueError(f"parameters lacks {missing}: the 3-layer network needs W1, b1, W2, b2, W3, b3")
-    W1, b1, W2, b2, W3, b3 = (array(parameters[key], f"parameters[{key!r}]", call) for key in _KEYS)
+    parameters = _three_layer.checked_parameters(parameters, call)
+    W1, b1, W2, b2, W3, b3 = (array(parameters[key], f"parameters[{key!r}]", call) for key in _three_layer.KEYS)
     keep_prob = probability(keep_prob, "keep_prob", call)
     rng = np.random.RandomState(_DROPOUT_SEED)
     Z1 = np.dot(W1, X) + b1

@@ -1,13 +1,12 @@
-"""What the course modules share: the activations with the course's return forms, and the
-stand-in for a course helper that needs the course's files."""
+"""What the course modules share: the activations alone, as the course's helper files return
+them, and the stand-in for a course helper that needs the course's files."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from .. import course
+from ..course._common import plain
 
-__all__ = ["CourseHelperNotProvided", "not_provided", "plain", "sigmoid_with_cache", "relu_with_cache"]
+__all__ = ["CourseHelperNotProvided", "not_provided", "plain_sigmoid", "plain_relu"]
 
 
 class CourseHelperNotProvided(RuntimeError):
@@ -27,16 +26,13 @@ def not_provided(module: str, name: str, what: str):
     return helper
 
 
-def plain(A: np.ndarray):
-    """A 0-d result as a NumPy scalar (the course's ``1/(1+np.exp(-z))`` on a float gives one)."""
-    return A[()] if A.ndim == 0 else A
+# Differ from course.sigmoid / relu in the return form only: a scalar in gives a NumPy scalar
+# out, as the files' ``1/(1+np.exp(-x))`` and ``np.maximum(0, x)`` give, not a 0-d array.
+def plain_sigmoid(x):
+    """x: a scalar or an array of any shape -> s = 1 / (1 + e^-x), the same shape."""
+    return plain(course.sigmoid(x))
 
 
-def sigmoid_with_cache(Z):
-    """Z: any shape -> (A = σ(Z), cache = Z), the course's ``dnn_utils`` form."""
-    return plain(course.sigmoid(Z)), Z
-
-
-def relu_with_cache(Z):
-    """Z: any shape -> (A = max(0, Z), cache = Z), the course's ``dnn_utils`` form."""
-    return plain(course.relu(Z)), Z
+def plain_relu(x):
+    """x: a scalar or an array of any shape -> max(0, x), the same shape."""
+    return plain(course.relu(x))

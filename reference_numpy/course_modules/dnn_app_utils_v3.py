@@ -12,11 +12,10 @@ course seeds ``np.random``: the same numbers, the caller's global state untouche
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 
 from .. import course
+from ..course._common import app_parameters_deep, layers_dims
 from ._common import not_provided
 from .dnn_utils import relu, relu_backward, sigmoid, sigmoid_backward
 
@@ -26,8 +25,6 @@ __all__ = [
     "L_model_forward", "compute_cost", "linear_backward", "linear_activation_backward", "L_model_backward",
     "update_parameters", "predict", "load_data", "print_mislabeled_images",
 ]
-
-_SEED_DEEP = 1  # the application file seeds 1 where the step-by-step assignment seeds 3
 
 initialize_parameters = course.initialize_parameters
 linear_forward = course.linear_forward
@@ -43,21 +40,15 @@ load_data = not_provided("dnn_app_utils_v3", "load_data", "reads the course's da
 print_mislabeled_images = not_provided("dnn_app_utils_v3", "print_mislabeled_images", "plots images")
 
 
+# Differs from course.initialize_parameters_deep (seed 3, randn * 0.01): the application's
+# draws, seed 1 and randn / sqrt(n[l-1]), from which the graded L_layer_model starts.
 def initialize_parameters_deep(layer_dims) -> dict:
     """layer_dims = [n_x, n[1], ..., n[L]] -> {"W1": (n[1], n[0]), "b1": (n[1], 1), ...}:
     W[l] = randn(n[l], n[l-1]) / sqrt(n[l-1]) in layer order after seed 1, b[l] = 0."""
-    dims = list(layer_dims) if not isinstance(layer_dims, (str, bytes, dict)) else None
-    if not dims or len(dims) < 2 or any(isinstance(n, bool) or not isinstance(n, Integral) or n < 1 for n in dims):
-        raise TypeError(f"layer_dims must be a list of at least two positive ints [n_x, n[1], ..., n[L]], "
-                        f"got {layer_dims!r}")
-    rng = np.random.RandomState(_SEED_DEEP)
-    parameters = {}
-    for l in range(1, len(dims)):
-        parameters[f"W{l}"] = rng.randn(dims[l], dims[l - 1]) / np.sqrt(dims[l - 1])
-        parameters[f"b{l}"] = np.zeros((dims[l], 1))
-    return parameters
+    return app_parameters_deep(layers_dims(layer_dims, "layer_dims", "initialize_parameters_deep(layer_dims)"))
 
 
+# Helper-only: the course's file prints the accuracy and returns 0/1 floats (not graded).
 def predict(X, y, parameters) -> np.ndarray:
     """X: (n_x, m), y: (1, m) -> p: (1, m), 1.0 where A[L] > 0.5 else 0.0; prints the accuracy."""
     probas, _ = course.L_model_forward(X, parameters)

@@ -1,5 +1,5 @@
 """The course's ``dnn_utils`` (and ``dnn_utils_v2``): the activations of the step-by-step
-assignment, with their caches.
+assignment, with their caches, which are ``reference_numpy.course.deep_step_by_step``'s.
 
     sigmoid(Z) -> (A, cache)              A = 1 / (1 + e^-Z), cache = Z
     relu(Z) -> (A, cache)                 A = max(0, Z), cache = Z
@@ -9,11 +9,6 @@ assignment, with their caches.
 
 from __future__ import annotations
 
-from .. import course
-from ._common import relu_with_cache as relu
-from ._common import sigmoid_with_cache as sigmoid
+from ..course.deep_step_by_step import relu, relu_backward, sigmoid, sigmoid_backward
 
 __all__ = ["sigmoid", "relu", "sigmoid_backward", "relu_backward"]
-
-sigmoid_backward = course.sigmoid_backward
-relu_backward = course.relu_backward

@@ -4,16 +4,10 @@ not provided."""
 
 from __future__ import annotations
 
-from .. import course
-from ._common import not_provided, plain
+from ._common import not_provided
+from ._common import plain_sigmoid as sigmoid
 
 __all__ = ["sigmoid", "plot_decision_boundary", "load_planar_dataset", "load_extra_datasets"]
-
-
-def sigmoid(x):
-    """x: a scalar or an array of any shape -> s = 1 / (1 + e^-x), the same shape."""
-    return plain(course.sigmoid(x))
-
 
 plot_decision_boundary = not_provided("planar_utils", "plot_decision_boundary", "plots")
 load_planar_dataset = not_provided("planar_utils", "load_planar_dataset", "builds the course's flower data set")
