@@ -54,7 +54,8 @@ VARIANTS = {
                              "        dZ = dA * (1 / (1 + np.exp(-activation_cache)))")],
                      "linear_activation_backward", "failed", "sigmoid's derivative as s"),
     "epsilon_in_log": (DEEP, [("    cost = -(1 / m) * np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))",
-                               "    cost = -(1 / m) * np.sum(Y * np.log(AL + 1e-8) + (1 - Y) * np.log(1 - AL + 1e-8))")],
+                               "    cost = -(1 / m) * np.sum(Y * np.log(AL + 1e-8) + (1 - Y) * "
+                               "np.log(1 - AL + 1e-8))")],
                        "compute_cost", "failed", "epsilon inside the log"),
     "len_parameters": (DEEP, [("    L = len(parameters) // 2\n    for l in range(1, L):\n        A_prev",
                                "    L = len(parameters)\n    for l in range(1, L):\n        A_prev")],
@@ -219,6 +220,10 @@ def test_a_hang_and_a_broken_cell_still_give_a_complete_summary(class_run):
 def test_a_correct_file_exits_0_and_bad_arguments_exit_2(tmp_path, capsys):
     assert main(["check", str(LOGISTIC), "--out", str(tmp_path / "ok"), "--no-progress"]) == 0
     assert "every graded function passed" in capsys.readouterr().out
+    # --assignment names another: none of its graded functions is defined here, so none passed.
+    assert main(["check", str(LOGISTIC), "--assignment", "planar", "--out", str(tmp_path / "other"),
+                 "--no-progress"]) == 1
+    assert "assignment planar (as --assignment names)" in capsys.readouterr().out
     for args, message in ((["--function", "propagate"], "COURSE_NAME=THEIRS"),
                           (["--function", "no_such=mine"], "not one of the course's graded functions"),
                           (["--assignment", "week9"], "--assignment must be one of"),

@@ -194,7 +194,7 @@ def run_students(path: Path | str, *, out: Path | None = None, timeout: float = 
 
 
 def _print_file(result: FileResult, file) -> None:
-    kind = "detected" if result.assignment else "none found"
+    kind = "none found" if not result.assignment else "detected" if result.detected else "as --assignment names"
     print(f"{result.path.name}: assignment {result.assignment or '-'} ({kind}), "
           f"{len(result.functions)} graded function(s)", file=file)
     for note in result.notes:

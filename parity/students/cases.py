@@ -122,7 +122,8 @@ def _backward_activation(reference, rng):
 
 
 def _initialize_parameters(reference, rng):
-    return [Case("the course's sizes n_x = 3, n_h = 2, n_y = 1", (3, 2, 1)), Case("n_x = 2, n_h = 4, n_y = 3", (2, 4, 3))]
+    return [Case("the course's sizes n_x = 3, n_h = 2, n_y = 1", (3, 2, 1)),
+            Case("n_x = 2, n_h = 4, n_y = 3", (2, 4, 3))]
 
 
 def _initialize_parameters_deep(reference, rng):
@@ -137,7 +138,8 @@ def _layer(rng, n_prev, n, m, dtype="float64"):
     return A, W, b
 
 
-_LAYER_SHAPES = ((3, 1, 2, "the course's shapes, n[l-1] = 3, n[l] = 1, m = 2"), (4, 3, 5, "n[l-1] = 4, n[l] = 3, m = 5"),
+_LAYER_SHAPES = ((3, 1, 2, "the course's shapes, n[l-1] = 3, n[l] = 1, m = 2"),
+                 (4, 3, 5, "n[l-1] = 4, n[l] = 3, m = 5"),
                  (1, 2, 1, "n[l-1] = 1, n[l] = 2, m = 1"), (3, 3, 3, "n[l-1] = n[l] = m = 3"))
 
 

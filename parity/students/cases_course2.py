@@ -107,8 +107,8 @@ _OPT_NETS = (((3, 2, 1), "the course's sizes [3, 2, 1]"), ((4, 3, 5, 2), "sizes 
 
 
 def _gd(reference, rng):
-    return [Case(f"{label}, learning_rate = 0.01", (p := _net(rng, dims), _state(rng, p), 0.01), info={"L": len(dims) - 1})
-            for dims, label in _OPT_NETS]
+    return [Case(f"{label}, learning_rate = 0.01", (p := _net(rng, dims), _state(rng, p), 0.01),
+                 info={"L": len(dims) - 1}) for dims, label in _OPT_NETS]
 
 
 def _mini_batches(reference, rng):

@@ -36,7 +36,8 @@ _PLANAR = ((2, 4, 1, 5, "the course's sizes n_x = 2, n_h = 4, n_y = 1, m = 5"), 
 
 
 def _layer_sizes(reference, rng):
-    return [Case(f"X {n_x} x {m}, Y {n_y} x {m}", _planar_data(rng, n_x, n_y, m)) for n_x, n_y, m in ((5, 2, 3), (2, 1, 7))]
+    return [Case(f"X {n_x} x {m}, Y {n_y} x {m}", _planar_data(rng, n_x, n_y, m))
+            for n_x, n_y, m in ((5, 2, 3), (2, 1, 7))]
 
 
 def _planar_init(reference, rng):

@@ -23,7 +23,8 @@ import numpy as np
 from .cases import Case
 from .compare import Difference, first_difference
 
-__all__ = ["Cause", "Evidence", "CAUSES", "probable_cause", "WRITES_INTO_CALLER", "REBINDS_CALLER", "FLOAT32_AS_FLOAT64"]
+__all__ = ["Cause", "Evidence", "CAUSES", "probable_cause", "WRITES_INTO_CALLER", "REBINDS_CALLER",
+           "FLOAT32_AS_FLOAT64"]
 
 
 @dataclass(frozen=True)
@@ -335,7 +336,8 @@ CAUSES: tuple[Cause, ...] = (
           lambda e: _off_by_one(e) or _forward_shifted(e)),
     Cause("L2 term missing a layer", "the L2 term leaves out one layer's weights: it sums ‖W[l]‖² (or adds "
           "(λ/m) W[l] to dW[l]) for every l = 1..L", _l2_missing_layer),
-    Cause("λ/m for λ/2m", "the L2 cost is (λ/2m) Σ ‖W[l]‖², and its gradient (λ/m) W[l]: a factor 2 off", _l2_over_m),
+    Cause("λ/m for λ/2m", "the L2 cost is (λ/2m) Σ ‖W[l]‖², and its gradient (λ/m) W[l]: a factor 2 off",
+          _l2_over_m),
     Cause("dropout not rescaled by keep_prob", "the kept activations (and their gradients) are not divided by "
           "keep_prob: the expected activation shrinks by keep_prob", _dropout_not_rescaled),
     Cause("dropout mask not reused in backward", "backward must apply the forward pass's masks D[l] (from the "

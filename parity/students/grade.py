@@ -73,6 +73,7 @@ class FunctionVerdict:
 class FileResult:
     path: Path
     assignment: str | None = None
+    detected: bool = True  # False where --assignment named it
     import_verdict: Verdict | None = None
     functions: list[FunctionVerdict] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
@@ -247,7 +248,7 @@ def check_file(path: Path | str, *, timeout: float = DEFAULT_TIMEOUT, assignment
         if box.import_verdict.status not in ("ok", "error"):
             result.notes.append(f"the file did not import: {box.import_verdict}")
         detection = detect(signatures_of(box.loaded.source), table, assignment=assignment, mapping=mapping)
-        result.assignment = detection.assignment
+        result.assignment, result.detected = detection.assignment, detection.detected
         reference = assignment_reference(course, detection.assignment)
         if detection.assignment is None:
             result.notes.append("no graded function of the course's assignments found (by name and signature)")
