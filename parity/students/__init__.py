@@ -7,10 +7,13 @@ the course's helper modules resolved when the student's folder lacks them (``hel
     with Sandbox("week4.ipynb", timeout=60) as box:
         box.import_verdict                   # Verdict(status, message, cell, line, function, exception)
         box.call("relu", Z).value            # the student's function on the checker's inputs
+    result = check_file("week4.ipynb")       # every graded function against the reference (``grade``)
 """
 
 from .loader import LoadedFile, Origin, ParseError, load_cells, load_file
 from .sandbox import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT, STATUSES, CallResult, Sandbox, Verdict, run_file
+from .grade import FileResult, FunctionVerdict, check_file
 
 __all__ = ["LoadedFile", "Origin", "ParseError", "load_file", "load_cells", "Sandbox", "Verdict", "CallResult",
-           "run_file", "STATUSES", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_BYTES"]
+           "run_file", "STATUSES", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_BYTES", "check_file", "FileResult",
+           "FunctionVerdict"]
