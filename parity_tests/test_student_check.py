@@ -151,7 +151,11 @@ def test_each_cause_is_named_on_the_function_that_has_it(class_run, name):
     _, _, function, status, cause = VARIANTS[name]
     row = _row(summary, f"{name}.py", function)
     assert (row["status"], row["cause"]) == (status, cause), row.to_dict()
-    others = summary[(summary["file"] == f"{name}.py") & (summary["course_function"] != function)]
+    composed = summary[(summary["file"] == f"{name}.py") & (summary["course_function"] == "composed training")]
+    if VARIANTS[name][0] == DEEP:  # the step functions composed run once every function passed on its own
+        assert list(composed["status"]) == (["skipped"] if status in ("failed", "error") else ["passed"])
+    others = summary[(summary["file"] == f"{name}.py") & ~summary["course_function"].isin([function,
+                                                                                            "composed training"])]
     # The one change is this function's: every other graded function passes (a float64 Z passes
     # on through the forward functions that return it, as a warning too).
     # The course's optimisation template rebinds the caller's dict entries: warnings there.
@@ -161,7 +165,7 @@ def test_each_cause_is_named_on_the_function_that_has_it(class_run, name):
 
 def test_correct_files_pass_every_graded_function(class_run):
     _, out, summary = class_run
-    for file, count in (("correct_deep.py", 10), ("correct_logistic.py", 5), ("step_by_step_correct.ipynb", 10),
+    for file, count in (("correct_deep.py", 11), ("correct_logistic.py", 5), ("step_by_step_correct.ipynb", 11),
                         ("correct_planar.py", 8)):
         rows = summary[summary["file"] == file]
         assert len(rows) == count and set(rows["status"]) == {"passed"}, rows.to_dict("records")
@@ -177,7 +181,9 @@ def test_correct_files_pass_every_graded_function(class_run):
     # Every case passed, but the saturated cost, where the course's own formula takes log(0): a note.
     assert set(files["status"]) == {"passed", "note"}
     assert list(files.loc[files["status"] == "note", "case"]) == ["saturated: AL holds an exact 1 and an exact 0"]
-    assert set(files["function"]) == {"initialize_parameters", "initialize_parameters_deep", "linear_forward",
+    assert set(files["check"]) - set(files["function"]) == {"composed training"}
+    assert set(files["function"]) - {"L_model_forward + compute_cost + L_model_backward + update_parameters"} == {
+        "initialize_parameters", "initialize_parameters_deep", "linear_forward",
                                       "linear_activation_forward", "L_model_forward", "compute_cost",
                                       "linear_backward", "linear_activation_backward", "L_model_backward",
                                       "update_parameters"}
@@ -208,11 +214,13 @@ def test_a_hang_and_a_broken_cell_still_give_a_complete_summary(class_run):
     assert set(summary["file"]) == files
     hang = _row(summary, "hangs.py", "L_model_backward")
     assert hang["status"] == "error" and "time limit of 30 s" in hang["detail"]
-    assert hang["where"].startswith("cell 10, line 6")  # the student's `pass` in the loop
+    assert hang["where"].startswith(("cell 10, line 6", "cell 10, line 7"))  # in the student's loop
     assert _row(summary, "hangs.py", "linear_backward")["status"] == "passed"  # before the hang
     broken = summary[summary["file"] == "broken_cell.ipynb"]
     assert "compute_cost" not in set(broken["course_function"])  # its cell did not parse: not defined
-    assert len(broken) == 9 and set(broken["status"]) == {"passed"}
+    assert len(broken) == 10 and set(broken["status"]) == {"passed", "skipped"}
+    assert _row(summary, "broken_cell.ipynb", "composed training")["detail"] == \
+        "the file does not define compute_cost"
     assert "does not parse" in (out / "broken_cell" / "conformance.md").read_text()
     assert (out / "summary.html").read_text().startswith("<!DOCTYPE html>")
 
@@ -274,8 +282,8 @@ def test_the_readme_quotes_what_check_says_on_the_defective_notebook(class_run):
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     block = readme.split("$ nn-parity check parity_tests/students/course/step_by_step_relu_from_a.ipynb\n", 1)[1]
     quoted = [line.strip() for line in block.split("```", 1)[0].splitlines()
-              if line.startswith(("  PASSED", "  FAILED", "  FIRST WRONG: ", "  note: dropped"))]
-    assert len(quoted) == 6
+              if line.startswith(("  PASSED", "  FAILED", "  SKIPPED", "  FIRST WRONG: ", "  note: dropped"))]
+    assert len(quoted) == 7
     md = (out / "step_by_step_relu_from_a" / "conformance.md").read_text()
     for line in quoted:
         text = line.removeprefix("FIRST WRONG: ").removeprefix("note: ")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from parity.students.composed import COMPOSED
 from parity.students.grade import ROW_COLUMNS, FileResult, assignments, check_file, reference_course
 from parity.students.loader import SUFFIXES
 
@@ -103,7 +104,8 @@ def _file_blocks(result: FileResult) -> list[tuple]:
     table = pd.DataFrame(result.rows, columns=list(ROW_COLUMNS))
     blocks: list[tuple] = [("h", 1, f"nn-parity check: {result.path.name}"),
                            ("p", f"Assignment **{result.assignment or 'none found'}**, "
-                                 f"{len(result.functions)} graded function(s) ({result.seconds:.1f} s).")]
+                                 f"{sum(f.course != COMPOSED for f in result.functions)} graded function(s) "
+                                 f"({result.seconds:.1f} s).")]
     if result.headline:
         blocks.append(("p", f"**First wrong function:** {result.headline}"))
     blocks += [("h", 2, "Functions"), ("list", [f"`{f.line()}`" for f in result.functions] or ["none"])]
@@ -195,8 +197,9 @@ def run_students(path: Path | str, *, out: Path | None = None, timeout: float = 
 
 def _print_file(result: FileResult, file) -> None:
     kind = "none found" if not result.assignment else "detected" if result.detected else "as --assignment names"
-    print(f"{result.path.name}: assignment {result.assignment or '-'} ({kind}), "
-          f"{len(result.functions)} graded function(s)", file=file)
+    graded = sum(f.course != COMPOSED for f in result.functions)
+    print(f"{result.path.name}: assignment {result.assignment or '-'} ({kind}), {graded} graded function(s)",
+          file=file)
     for note in result.notes:
         print(f"  note: {note}", file=file)
     for f in result.functions:

@@ -31,6 +31,7 @@ from .cases_course2 import CASE_MAKERS_COURSE2
 from .cases_models import CASE_MAKERS_MODELS
 from .causes import FLOAT32_AS_FLOAT64, REBINDS_CALLER, WRITES_INTO_CALLER, Evidence, probable_cause
 from .compare import first_difference, normalise, same_value
+from .composed import COMPOSED, STEP_FUNCTIONS, train_composed
 from .graded import FALLBACK_ASSIGNMENTS, Detection, calls_of, detect, signatures_of
 from .sandbox import DEFAULT_TIMEOUT, Sandbox, Verdict
 
@@ -59,7 +60,8 @@ class FunctionVerdict:
     checked: int = 0
 
     def line(self) -> str:
-        name = self.theirs if self.theirs == self.course else f"{self.theirs} (the course's {self.course})"
+        name = self.theirs if self.theirs == self.course else f"{self.course}: {self.theirs}" \
+            if self.course == COMPOSED else f"{self.theirs} (the course's {self.course})"
         text = f"{self.status.upper():<8} {name}"
         if self.status == "passed":
             return text + f": {self.checked} case(s)" + (f"; {self.detail}" if self.detail else "")
@@ -260,8 +262,27 @@ def check_file(path: Path | str, *, timeout: float = DEFAULT_TIMEOUT, assignment
                 continue
             verdict = _check_function(box, reference, detection, name, result)
             result.functions.append(verdict)
+        if detection.assignment == "deep_step_by_step":
+            result.functions.append(_composed(box, reference, detection, result))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _composed(box, reference, detection, result) -> FunctionVerdict:
+    """The step functions composed into gradient descent (``composed``), once all passed alone."""
+    theirs = " + ".join(detection.graded.get(n, n) for n in STEP_FUNCTIONS)
+    missing = [n for n in STEP_FUNCTIONS if n not in detection.graded]
+    wrong = [f.theirs for f in result.functions if f.status in ("failed", "error")]
+    if missing or wrong or box._dead is not None:
+        why = (f"the file does not define {', '.join(missing)}" if missing else
+               f"composed only once every function passes on its own (first: {wrong[0]})" if wrong else
+               "the student's process is gone")
+        result.rows.append(_row(COMPOSED, None, "output", "skipped", why, theirs))
+        return FunctionVerdict(COMPOSED, theirs, "skipped", detail=why)
+    status, case, detail = train_composed(box, reference, detection.graded)
+    result.rows.append({**_row(COMPOSED, None, "trajectory", status, detail, theirs), "case": case,
+                        "dtype": "float64"})
+    return FunctionVerdict(COMPOSED, theirs, status, case if status != "passed" else "", detail, checked=1)
 
 
 def _check_function(box, course, detection, name, result) -> FunctionVerdict:
