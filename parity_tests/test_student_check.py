@@ -239,6 +239,16 @@ def test_a_correct_file_exits_0_and_bad_arguments_exit_2(tmp_path, capsys):
         with pytest.raises(SystemExit) if args[0] in ("--timeout", "--jobs") else _nothing():
             assert main(["check", str(LOGISTIC), *args, "--no-progress"]) == 2
         assert message in capsys.readouterr().err
+    renamed = tmp_path / "renamed" / "mine.py"  # propagate under another name, mapped back
+    renamed.parent.mkdir()
+    renamed.write_text(LOGISTIC.read_text().replace("propagate(", "my_propagate("))
+    assert main(["check", str(renamed), "--function", "propagate=my_propagate", "--out", str(tmp_path / "r"),
+                 "--no-progress"]) == 0
+    assert "PASSED   my_propagate (the course's propagate): 5 case(s)" in capsys.readouterr().out
+    assert main(["check", str(tmp_path / "no_such.ipynb"), "--no-progress"]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+    assert main(["check", str(tmp_path), "--no-progress"]) == 2  # a folder with no notebook in it
+    assert "no notebook (.ipynb) or .py file in it" in capsys.readouterr().err
 
 
 class _nothing:

@@ -61,8 +61,8 @@ class StudentsRun:
 def is_student_path(text: str) -> bool:
     """A notebook, a ``.py`` file, or a folder that is not a Python package (no ``__init__.py``)."""
     path = Path(text)
-    if path.suffix in SUFFIXES and path.is_file():
-        return True
+    if path.suffix in SUFFIXES:
+        return True  # a missing one is said so (exit 2), not looked for as a package
     return path.is_dir() and not (path / "__init__.py").exists()
 
 
@@ -171,6 +171,8 @@ def run_students(path: Path | str, *, out: Path | None = None, timeout: float = 
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise StudentsError(f"--jobs must be an int >= 1, got {jobs!r}")
     _validate(assignment, mapping)
+    if not path.exists():
+        raise StudentsError(f"{path}: no such file or folder")
     files = student_files(path)
     if not files:
         raise StudentsError(f"{path}: no notebook (.ipynb) or .py file in it")
