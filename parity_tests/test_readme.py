@@ -43,11 +43,14 @@ SHELL_COMMANDS = {
     ".venv/bin/python benchmarks/bench_step.py ": "a benchmark (minutes)",
     ".venv/bin/python benchmarks/mutants.py --jobs ": "the mutation benchmark (13-20 minutes)",
     ".venv/bin/python benchmarks/mutants.py --check": "make test runs it (the catalogue's own test)",
+    ".venv/bin/python benchmarks/bench_data_parallel.py ": "a benchmark (minutes)",
+    "torchrun ": "across machines",
 }
 # Python blocks that take a minute or more, by a line they hold: make test runs their imports.
 SLOW = {
     "table = parity_table(builtin_cases())": "every built-in case on every backend, device and dtype",
     "scores = cross_val_score(model, X, y, cv=5)": "5-fold cross-validation of MLP's defaults on three backends",
+    "dp_params, dp_costs = dp_deep.train(": "worker launches for torch and JAX at world_size=3 (seconds each)",
 }
 _FILE_COMMENT = re.compile(r"#\s*(?P<path>[\w./-]+\.py)\b(?P<rest>.*)")
 _DURATION = re.compile(r"\(\d+ s\)")

@@ -41,7 +41,7 @@ from parity.cases import make_data
 from .errors import error_text
 
 __all__ = ["DP_COLUMNS", "DRIFT_COLUMNS", "DpWorkload", "accuracy_workloads", "TIMING_WORKLOAD", "run_data_parallel",
-           "time_steps", "worker_threads", "largest_difference", "dp_backends", "QUICK_TIMING_SKIP",
+           "time_steps", "run_seconds", "extra_steps", "worker_threads", "largest_difference", "dp_backends", "QUICK_TIMING_SKIP",
            "QUICK_ACCURACY_SKIP", "drift_summary",
            "dp_failures", "data_parallel_blocks"]
 
@@ -169,11 +169,10 @@ def _worker_environment(threads: int | None):
             os.environ["OMP_NUM_THREADS"] = old
 
 
-def time_steps(backend, workload: DpWorkload, world_size: int, total_threads: int, epochs=_TIMING_EPOCHS):
-    """(seconds per step, the longer run's (params, costs)): the difference of an ``epochs[0]``
-    and an ``epochs[1]``-epoch run over the extra steps, so a launch's start cancels; one device
-    runs once more first, so its compilation is out of both."""
-    steps_per_epoch = len(workload.splits(world_size))
+def run_seconds(backend, workload: DpWorkload, world_size: int, total_threads: int, epochs=_TIMING_EPOCHS):
+    """(seconds of an ``epochs[0]``-epoch run, of an ``epochs[1]``-epoch run, the longer run's
+    (params, costs)), the workers given ``worker_threads``; one device runs once more first, so
+    its compilation is out of both."""
     threads = None if world_size == 1 else worker_threads(total_threads, world_size)
     with _worker_environment(threads):
         if world_size == 1:
@@ -183,7 +182,19 @@ def time_steps(backend, workload: DpWorkload, world_size: int, total_threads: in
         middle = time.perf_counter()
         longer = workload.train(backend, world_size, epochs[1])
         ended = time.perf_counter()
-    return ((ended - middle) - (middle - started)) / ((epochs[1] - epochs[0]) * steps_per_epoch), longer
+    return middle - started, ended - middle, longer
+
+
+def extra_steps(workload: DpWorkload, world_size: int, epochs=_TIMING_EPOCHS) -> int:
+    """The steps the longer run has over the shorter."""
+    return (epochs[1] - epochs[0]) * len(workload.splits(world_size))
+
+
+def time_steps(backend, workload: DpWorkload, world_size: int, total_threads: int, epochs=_TIMING_EPOCHS):
+    """(seconds per step, the longer run's (params, costs)): the difference of the two runs of
+    ``run_seconds`` over the extra steps, so a launch's start cancels."""
+    short, long, run = run_seconds(backend, workload, world_size, total_threads, epochs)
+    return (long - short) / extra_steps(workload, world_size, epochs), run
 
 
 def _row(part, backend, workload: DpWorkload, k: int, **values) -> dict:
