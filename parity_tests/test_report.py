@@ -56,8 +56,10 @@ def quick_report(tmp_path_factory):
 @pytest.fixture
 def no_timing(monkeypatch):
     """For the tests of exit codes and of the atomic swap: the timing section (the slowest,
-    and covered by the quick report above) returns no rows."""
+    and covered by the quick report above) returns no rows, and so does the data-parallel one
+    (worker launches, seconds each; covered there too)."""
     monkeypatch.setattr(build_module, "run_timing", lambda *args, **kwargs: (pd.DataFrame(), pd.DataFrame(), []))
+    monkeypatch.setattr(build_module, "run_data_parallel", lambda *args, **kwargs: (pd.DataFrame(), pd.DataFrame(), []))
 
 
 def _old_report(out):
@@ -236,6 +238,21 @@ def test_report_md_measures_the_300x_claim(quick_report):
     assert (vec["speedup"] > 1).all() and (vec["max_abs_diff"] < 1e-6).all()
     for speedup in vec["speedup"]:
         assert f"**{speedup:.0f}×**" in text
+
+
+def test_data_parallel_section_shows_the_defaults_drift_and_names_what_it_skipped(quick_report):
+    out = quick_report[1]
+    text = (out / "report.md").read_text()
+    accuracy = pd.read_csv(out / "data_parallel.csv", keep_default_na=False)
+    drift = pd.read_csv(out / "data_parallel_drift.csv", keep_default_na=False)
+    assert "## Data parallel" in text and "**Skipped**: quick report" in text
+    assert set(accuracy["backend"]) == {"numpy"} and accuracy["passed"].map(_true).all()
+    with_defaults = {n for n in ("torch", "jax") if BACKENDS[n].hook("train_with_distributed_defaults")}
+    assert with_defaults and set(drift["backend"]) == with_defaults
+    # The mean of shard means leaves the course (the 17-example batch splits 9/8), and it is shown.
+    assert (drift.groupby("backend")["rel_diff_to_course"].max() > tolerance("float64").grad).all()
+    for backend in with_defaults:
+        assert f"{backend} at k = 2 leaves the course at step" in text
 
 
 def test_pngs_are_valid_and_linked(quick_report):
