@@ -190,7 +190,7 @@ def judge_trajectory(runner: Runner, check: str, name: str, dtype: str, device: 
         step = int(off[0])
         detail = (f"costs: first step that leaves tolerance is step {step + 1} of {costs.size}"
                   + (f" ({describe_step(step)})" if describe_step else "")
-                  + f": got {costs[step]!r}, expected {ref_costs[step]!r}")
+                  + f": got {float(costs[step])!r}, expected {float(ref_costs[step])!r}")
     runner.add(check, name, "costs", dtype, device, "passed" if error <= tol else "failed", error, tol, detail)
     if logistic:
         params = {"w": np.asarray(params["w"]), "b": np.asarray(params["b"])}
