@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 
 from parity.students.compare import first_difference, normalise
-from parity.students.graded import FALLBACK_ASSIGNMENTS, detect, signatures_of
+from parity.students.graded import detect, signatures_of
+from reference_numpy.course import ASSIGNMENTS
 from reports.cli import main
 
 COURSE = Path(__file__).parent / "students" / "course"
@@ -261,15 +262,15 @@ class _nothing:
 
 def test_detection_by_name_and_signature_and_mapping():
     source = "def propagate(w, b, X, Y):\n    pass\n\ndef my_sigmoid(z):\n    pass\n\ndef predict(w, b):\n    pass\n"
-    found = detect(signatures_of(source), FALLBACK_ASSIGNMENTS, mapping={"sigmoid": "my_sigmoid"})
+    found = detect(signatures_of(source), ASSIGNMENTS, mapping={"sigmoid": "my_sigmoid"})
     assert found.assignment == "logistic_regression"
     assert found.graded == {"sigmoid": "my_sigmoid", "propagate": "propagate"}
     assert "does not take the course's arguments" in found.unfit["predict"]
     deep = "def compute_cost(AL, Y):\n    pass\n\ndef L_model_forward(X, parameters):\n    pass\n"
-    assert detect(signatures_of(deep), FALLBACK_ASSIGNMENTS).assignment == "deep_step_by_step"
-    assert detect(signatures_of("def unrelated(a):\n    pass\n"), FALLBACK_ASSIGNMENTS).assignment is None
+    assert detect(signatures_of(deep), ASSIGNMENTS).assignment == "deep_step_by_step"
+    assert detect(signatures_of("def unrelated(a):\n    pass\n"), ASSIGNMENTS).assignment is None
     with pytest.raises(ValueError, match="assignment must be one of"):
-        detect({}, FALLBACK_ASSIGNMENTS, assignment="week9")
+        detect({}, ASSIGNMENTS, assignment="week9")
 
 
 def test_both_return_forms_the_course_used_are_accepted():

@@ -32,7 +32,7 @@ from .cases_models import CASE_MAKERS_MODELS
 from .causes import FLOAT32_AS_FLOAT64, REBINDS_CALLER, WRITES_INTO_CALLER, Evidence, probable_cause
 from .compare import first_difference, normalise, same_value
 from .composed import COMPOSED, STEP_FUNCTIONS, train_composed
-from .graded import FALLBACK_ASSIGNMENTS, Detection, calls_of, detect, signatures_of
+from .graded import Detection, calls_of, detect, signatures_of
 from .sandbox import DEFAULT_TIMEOUT, Sandbox, Verdict
 
 __all__ = ["ROW_COLUMNS", "FUNCTION_STATUSES", "FunctionVerdict", "FileResult", "check_file", "reference_course",
@@ -107,22 +107,14 @@ def reference_course():
 
 
 def assignment_reference(course, assignment: str | None):
-    """The reference's module of ``assignment`` (its graded functions under the course's names):
-    ``course.assignment_module(name)`` where the course package declares it, else its submodule
-    of that name, else the course module itself."""
-    if assignment is None:
-        return course
-    if hasattr(course, "assignment_module"):
-        return course.assignment_module(assignment)
-    try:
-        return importlib.import_module(f"{course.__name__}.{assignment}")
-    except ImportError:
-        return course
+    """The reference's module of ``assignment`` (its graded functions under the course's names),
+    ``course.assignment_module(name)``; the course package itself for None."""
+    return course if assignment is None else course.assignment_module(assignment)
 
 
 def assignments(course) -> dict[str, tuple[str, ...]]:
-    """The reference's assignment -> graded names where it declares them, else the course's lists."""
-    return dict(getattr(course, "ASSIGNMENTS", None) or FALLBACK_ASSIGNMENTS)
+    """The reference's assignment -> graded names, in dependency order (``course.ASSIGNMENTS``)."""
+    return dict(course.ASSIGNMENTS)
 
 
 def _where(function) -> str:

@@ -6,8 +6,8 @@ assignment (or ``--function COURSE=THEIRS`` maps it) and the course's positional
 fit its signature (``signature_fits``). The assignment is the one whose names and
 signatures the file matches best (``detect``), unless ``--assignment`` names it.
 
-The assignment -> names table is the reference's where it declares one (``ASSIGNMENTS`` in its
-course module, found through the registry); else the course's own lists below.
+The assignment -> names table is the reference's (``ASSIGNMENTS`` in its course package,
+found through the registry): the course is written down once.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-__all__ = ["COURSE_SIGNATURES", "FALLBACK_ASSIGNMENTS", "Signature", "Detection", "signatures_of",
+from .loader import parse
+
+__all__ = ["COURSE_SIGNATURES", "Signature", "Detection", "signatures_of",
            "signature_fits", "detect", "calls_of"]
 
 # The course's positional parameters, per graded name (the names the notebooks' templates use).
@@ -77,27 +79,6 @@ _ASSIGNMENT_SIGNATURES: dict[tuple[str, str], tuple[str, ...]] = {
     ("gradient_checking", "backward_propagation_n"): ("X", "Y", "cache"),
 }
 
-# The course's assignments, graded names in dependency order (a callee before its callers).
-FALLBACK_ASSIGNMENTS: dict[str, tuple[str, ...]] = {
-    "logistic_regression": ("sigmoid", "initialize_with_zeros", "propagate", "optimize", "predict", "model"),
-    "planar": ("layer_sizes", "initialize_parameters", "forward_propagation", "compute_cost",
-               "backward_propagation", "update_parameters", "nn_model", "predict"),
-    "deep_step_by_step": ("sigmoid", "relu", "sigmoid_backward", "relu_backward", "initialize_parameters",
-                          "initialize_parameters_deep", "linear_forward", "linear_activation_forward",
-                          "L_model_forward", "compute_cost", "linear_backward", "linear_activation_backward",
-                          "L_model_backward", "update_parameters"),
-    "deep_application": ("two_layer_model", "L_layer_model"),
-    "initialization": ("initialize_parameters_zeros", "initialize_parameters_random", "initialize_parameters_he"),
-    "regularization": ("compute_cost_with_regularization", "backward_propagation_with_regularization",
-                       "forward_propagation_with_dropout", "backward_propagation_with_dropout"),
-    "gradient_checking": ("forward_propagation", "backward_propagation", "gradient_check", "forward_propagation_n",
-                          "backward_propagation_n", "gradient_check_n"),
-    "optimization": ("update_parameters_with_gd", "random_mini_batches", "initialize_velocity",
-                     "update_parameters_with_momentum", "initialize_adam", "update_parameters_with_adam",
-                     "update_lr", "schedule_lr_decay"),
-}
-
-
 @dataclass(frozen=True)
 class Signature:
     """A function's parameters as written: positional names, how many have no default, and
@@ -124,7 +105,7 @@ class Detection:
 def signatures_of(source: str) -> dict[str, Signature]:
     """The top-level functions of a module's source, with their signatures."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError:
         return {}
     out = {}
@@ -140,7 +121,7 @@ def signatures_of(source: str) -> dict[str, Signature]:
 def calls_of(source: str, function: str, names) -> tuple[str, ...]:
     """Which of ``names`` the top-level ``function`` of ``source`` refers to (calls or passes on)."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError:
         return ()
     wanted = set(names) - {function}

@@ -24,10 +24,23 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Origin", "ParseError", "ImportRecord", "LoadedFile", "load_file", "load_cells", "SUFFIXES"]
+__all__ = ["Origin", "ParseError", "ImportRecord", "LoadedFile", "load_file", "load_cells", "parse", "SUFFIXES"]
+
+# CPython 3.11's parser keeps its recursion guard in interpreter-wide state, so two threads
+# parsing at once can trip it ("AST constructor recursion depth mismatch"); a class folder's
+# files are checked from several threads, each waiting on its own process.
+_PARSE_LOCK = threading.Lock()
+
+
+def parse(source: str) -> ast.Module:
+    """``ast.parse(source)``, one thread at a time."""
+    with _PARSE_LOCK:
+        return ast.parse(source)
+
 
 SUFFIXES = (".ipynb", ".py")
 
@@ -255,7 +268,7 @@ def load_cells(cells: list[tuple[str | None, int | None]], path: Path | str = "<
         if blanked is None:
             continue
         try:
-            tree = ast.parse(blanked)
+            tree = parse(blanked)
         except SyntaxError as exc:
             file_line = None if file_start is None or exc.lineno is None else file_start + exc.lineno - 1
             errors.append(ParseError(number, exc.lineno, f"{type(exc).__name__}: {exc.msg}", file_line))

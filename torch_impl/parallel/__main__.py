@@ -101,7 +101,9 @@ def _zygote(folder: Path) -> int:
             pid, status = os.wait()
             rank = workers.pop(pid)
             code = os.waitstatus_to_exitcode(status)
-            (folder / f"exit-{rank}").write_text(str(code))
+            # Written aside and renamed: the parent polls for the file, and must never read it half-written.
+            (folder / f"exit-{rank}.tmp").write_text(str(code))
+            os.replace(folder / f"exit-{rank}.tmp", folder / f"exit-{rank}")
             if code != 0:
                 failed = True
                 break  # the others would wait on it in the all-reduce
