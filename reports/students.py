@@ -17,9 +17,10 @@ otherwise, 2 bad arguments (``StudentsError``).
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,6 +99,28 @@ def _one(path: Path, options: dict) -> FileResult | str:
         return check_file(path, **options)
     except (ValueError, OSError) as exc:  # a file that cannot be read: its row, not the run's end
         return f"{type(exc).__name__}: {exc}"
+
+
+class _InProcess:
+    """One file at a time, here: a pool of one is not worth a process."""
+
+    map = staticmethod(map)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _pool(jobs: int, n_files: int):
+    """``--jobs`` files at once, each checked in a process of its own (which runs the student's
+    code in a further process): the checker's side of a file (parsing, comparing, formatting a
+    student's traceback) then shares no interpreter state with another file's. Spawned, not
+    forked: the checker may already hold a framework's threads, which a fork copies badly."""
+    if jobs == 1 or n_files == 1:
+        return _InProcess()
+    return ProcessPoolExecutor(max_workers=min(jobs, n_files), mp_context=multiprocessing.get_context("spawn"))
 
 
 def _file_blocks(result: FileResult) -> list[tuple]:
@@ -181,8 +204,8 @@ def run_students(path: Path | str, *, out: Path | None = None, timeout: float = 
         raise StudentsError(f"--out {str(out)!r} exists and is not a folder")
     run = StudentsRun(path, out)
     options = {"timeout": timeout, "assignment": assignment, "mapping": mapping}
-    with ThreadPoolExecutor(max_workers=jobs) as pool:  # each file's work is its own process
-        for file, outcome in zip(files, pool.map(lambda f: _one(f, options), files)):
+    with _pool(jobs, len(files)) as pool:
+        for file, outcome in zip(files, pool.map(_one, files, [options] * len(files))):
             if progress and run.folder:
                 print(f"  checked {file.name}", file=sys.stderr)
             if isinstance(outcome, str):
