@@ -12,32 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from nn_contract.optim import (
-    COURSE_FORMULAS,
-    OPTIMIZERS,
-    Adam,
-    GD,
-    Momentum,
-    RMSprop,
-    TrainingMethods,
-    check_decay,
-    check_lambd,
-    check_optimizer,
-    check_training_methods,
-)
+from nn_contract import optim as _contract
+from nn_contract.optim import *  # noqa: F403 - the contract's descriptions and checks, read as optim.Adam()
 
 __all__ = [
-    "GD",
-    "Momentum",
-    "RMSprop",
-    "Adam",
-    "OPTIMIZERS",
-    "COURSE_FORMULAS",
-    "check_optimizer",
-    "check_lambd",
-    "check_decay",
-    "TrainingMethods",
-    "check_training_methods",
+    *_contract.__all__,
     "initialize_velocity",
     "update_parameters_with_momentum",
     "initialize_rmsprop",
