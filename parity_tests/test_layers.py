@@ -54,8 +54,8 @@ def _targets(module: str, path: Path, node: ast.Import | ast.ImportFrom) -> list
         base = ".".join(parts[: len(parts) - node.level + 1] + ([node.module] if node.module else []))
     else:
         base = node.module or ""
-    # ``from pkg import sub`` imports the submodule where there is one, else a name of pkg.
-    return [f"{base}.{alias.name}" if f"{base}.{alias.name}" in SOURCES else base for alias in node.names]
+    # ``from pkg import sub`` runs pkg's ``__init__`` as well as loading sub: both are edges.
+    return [base] + [f"{base}.{alias.name}" for alias in node.names]
 
 
 def _imports(module: str, path: Path) -> list[Import]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _three_layer
+import reference_numpy.course._three_layer as _three_layer
 from ._common import array, dictionary, real
 
 __all__ = ["forward_propagation", "backward_propagation", "gradient_check", "forward_propagation_n",

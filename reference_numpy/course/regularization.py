@@ -24,7 +24,7 @@ import numpy as np
 
 from ..activations import relu as _relu
 from ..activations import sigmoid as _sigmoid
-from . import _three_layer
+import reference_numpy.course._three_layer as _three_layer
 from ._common import array, dictionary, probability, real
 
 __all__ = ["compute_cost_with_regularization", "backward_propagation_with_regularization",
