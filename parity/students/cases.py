@@ -156,18 +156,26 @@ def _with_zero_unit(A, W, b):
     return A, W, b
 
 
-def _linear_activation_forward(reference, rng):
-    cases = []
+def _activation_layers(rng):
+    """(activation, A, W, b, m, label) for sigmoid and ReLU on the first three layer shapes,
+    drawn from ``rng`` in turn; ReLU's with unit 0's Z exactly 0 (its kink)."""
     for activation in ("sigmoid", "relu"):
         for a, n, m, label in _LAYER_SHAPES[:3]:
             A, W, b = _layer(rng, a, n, m)
             if activation == "relu":
                 A, W, b = _with_zero_unit(A, W, b)
                 label += ", Z[0, :] exactly 0"
-            cases.append(Case(f"{activation}, {label}", (A, W, b, activation), info={"m": m, "activation": activation}))
-        A, W, b = _layer(rng, 4, 3, 5, "float32")
-        cases.append(Case(f"{activation}, n[l-1] = 4, n[l] = 3, m = 5, float32", (A, W, b, activation),
-                          dtype="float32", info={"m": 5, "activation": activation}))
+            yield activation, A, W, b, m, label
+
+
+def _linear_activation_forward(reference, rng):
+    cases = []
+    for i, (activation, A, W, b, m, label) in enumerate(_activation_layers(rng)):
+        cases.append(Case(f"{activation}, {label}", (A, W, b, activation), info={"m": m, "activation": activation}))
+        if i % 3 == 2:  # after each activation's three shapes, its float32 case, drawn in turn
+            A, W, b = _layer(rng, 4, 3, 5, "float32")
+            cases.append(Case(f"{activation}, n[l-1] = 4, n[l] = 3, m = 5, float32", (A, W, b, activation),
+                              dtype="float32", info={"m": 5, "activation": activation}))
     return cases
 
 
@@ -204,16 +212,11 @@ def _linear_backward(reference, rng):
 
 def _linear_activation_backward(reference, rng):
     cases = []
-    for activation in ("sigmoid", "relu"):
-        for a, n, m, label in _LAYER_SHAPES[:3]:
-            A, W, b = _layer(rng, a, n, m)
-            if activation == "relu":
-                A, W, b = _with_zero_unit(A, W, b)
-                label += ", Z[0, :] exactly 0"
-            Z = W @ A + b
-            dA = rng.standard_normal(Z.shape)
-            cases.append(Case(f"{activation}, {label}", (dA, ((A, W, b), Z), activation),
-                              info={"m": m, "activation": activation, "Z": Z, "dA": dA}))
+    for activation, A, W, b, m, label in _activation_layers(rng):
+        Z = W @ A + b
+        dA = rng.standard_normal(Z.shape)
+        cases.append(Case(f"{activation}, {label}", (dA, ((A, W, b), Z), activation),
+                          info={"m": m, "activation": activation, "Z": Z, "dA": dA}))
     return cases
 
 
