@@ -6,6 +6,13 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 # 2 cores on the reference machine: one pytest worker each.
 PYTEST_WORKERS ?= 2
+# pip installs with --no-compile: byte-compiling every module of torch, JAX and SciPy takes
+# over a minute of a fresh install, and most of them are never imported. Python compiles what
+# is imported instead, once, into .venv; an environment that forbids writing bytecode
+# (PYTHONDONTWRITEBYTECODE) would have every process compile torch again, so the two commands
+# allow it.
+unexport PYTHONDONTWRITEBYTECODE
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check --no-compile -c constraints.txt
 
 .PHONY: test report sample install clean
 
@@ -15,8 +22,8 @@ install: $(STAMP)
 # finds it by its entry point, and the suite checks it.
 $(STAMP): pyproject.toml constraints.txt examples/nn_parity_autograd/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e examples/nn_parity_autograd
+	$(PIP) -e '.[test]'
+	$(PIP) -e examples/nn_parity_autograd
 	touch $(STAMP)
 
 test: $(STAMP)
