@@ -1,6 +1,7 @@
 """A student's file in its own process (parity.students.sandbox): whatever it does is its
 verdict. Four processes in all: the course-shaped notebook, a file of faulty functions, a file
-that calls sys.exit at import, and a notebook that hangs."""
+that calls sys.exit at import, and a notebook that hangs; and the arrays file the values
+cross in (parity.students.codec), read as np.load reads an .npz and refused where it is not one."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 from parity.students import Sandbox, run_file
+from parity.students.codec import MAGIC, load_arrays, save_arrays
 
 HERE = Path(__file__).parent / "students"
 
@@ -167,3 +169,53 @@ def test_a_hanging_notebook_times_out_and_leaves_no_process_behind(tmp_path, mon
     assert not _alive(worker)
     assert not workdir.exists()
     assert _running_in_group(worker) == []  # nothing of the student's group still runs
+
+
+def _arrays() -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(0)
+    return {"c": rng.random((3, 4)), "fortran": np.asfortranarray(rng.random((3, 4))),
+            "strided": rng.random((5, 6))[::2, 1::2], "scalar32": np.asarray(np.float32(1.5)),
+            "bool": np.array([True, False]), "big_endian": np.arange(6, dtype=">i4").reshape(2, 3),
+            "empty": np.empty((0, 3)), "complex": np.array([1 + 2j, 3 - 1j], dtype=np.complex64)}
+
+
+def test_arrays_come_back_as_np_load_gives_them(tmp_path):
+    arrays = _arrays()
+    save_arrays(tmp_path / "a.arrays", arrays)
+    np.savez(tmp_path / "a.npz", **arrays)
+    got = load_arrays(tmp_path / "a.arrays")
+    with np.load(tmp_path / "a.npz") as npz:
+        assert list(got) == list(npz.files)
+        for name in npz.files:
+            a, b = got[name], npz[name]
+            assert (a.dtype, a.shape) == (b.dtype, b.shape) and np.array_equal(a, b), name
+            assert (a.flags.c_contiguous, a.flags.f_contiguous) == (b.flags.c_contiguous, b.flags.f_contiguous), name
+            assert a.flags.writeable and a.flags.owndata, name  # a student may write into an input: its own copy
+    assert load_arrays(tmp_path / "absent.arrays") == {}
+
+
+def _written(path: Path, index, body: bytes = b"") -> Path:
+    header = json.dumps(index).encode()
+    path.write_bytes(MAGIC + len(header).to_bytes(8, "little") + header + body)
+    return path
+
+
+@pytest.mark.parametrize("index, body, words", [
+    ([["a", "O", [1], False, 0, 8]], b"x" * 8, "not an array of numbers"),
+    ([["a", "i4,O", [1], False, 0, 12]], b"x" * 12, "not an array of numbers"),
+    ([["a", "<U3", [1], False, 0, 12]], b"x" * 12, "not an array of numbers"),
+    ([["a", "<f8", [-1], False, 0, 8]], b"x" * 8, "not an array of numbers"),
+    ([["a", "<f8", [2], False, 0, 16]], b"x" * 8, "does not fit the file"),
+    ([["a", "<f8", [1], False, 4, 8]], b"x" * 8, "does not fit the file"),
+    ([[["a"], "<f8", [1], False, 0, 8]], b"x" * 8, "a bad index entry"),
+    ([["a"]], b"", "a bad index entry"),
+    ({"a": 1}, b"", "not a list of arrays"),
+], ids=["object", "object-field", "unicode", "negative-shape", "short", "past-the-end", "name-not-a-string",
+        "short-entry", "not-a-list"])
+def test_a_file_that_is_not_the_checkers_is_refused(tmp_path, index, body, words):
+    # The student's process can write over its answer file: what it holds is read as numbers or refused.
+    with pytest.raises(ValueError, match=words):
+        load_arrays(_written(tmp_path / "bad.arrays", index, body))
+    (tmp_path / "junk.arrays").write_bytes(b"PK\x03\x04 an npz, or anything else")
+    with pytest.raises(ValueError, match="not an arrays file"):
+        load_arrays(tmp_path / "junk.arrays")

@@ -13,6 +13,7 @@ found through the registry): the course is written down once.
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 
 from .loader import parse
@@ -102,10 +103,17 @@ class Detection:
     detected: bool = True  # False where --assignment named it
 
 
+@functools.lru_cache(maxsize=4)
+def _tree(source: str) -> ast.Module:
+    """``parse(source)``, kept for the next ask: each graded function of a file asks for the same
+    source's signatures and calls (a score of parses a file otherwise). Read, never changed."""
+    return parse(source)
+
+
 def signatures_of(source: str) -> dict[str, Signature]:
     """The top-level functions of a module's source, with their signatures."""
     try:
-        tree = parse(source)
+        tree = _tree(source)
     except SyntaxError:
         return {}
     out = {}
@@ -121,7 +129,7 @@ def signatures_of(source: str) -> dict[str, Signature]:
 def calls_of(source: str, function: str, names) -> tuple[str, ...]:
     """Which of ``names`` the top-level ``function`` of ``source`` refers to (calls or passes on)."""
     try:
-        tree = parse(source)
+        tree = _tree(source)
     except SyntaxError:
         return ()
     wanted = set(names) - {function}

@@ -12,7 +12,7 @@ call together. A hang, a crash (a signal, ``os._exit``), ``sys.exit``, an except
 output flood is a ``Verdict`` with the status, a message and the student's cell and line where
 it raised (for a hang, where it was running: the process dumps its stack on SIGUSR1 before the
 whole process group is killed). The copy is removed on close.
-Values cross as JSON and ``.npz`` files (``codec``), never as pickles.
+Values cross as JSON and arrays files (``codec``: raw bytes of number dtypes), never as pickles.
 
 This is fault isolation, not a security boundary: the student's code runs as the checker's user.
 """
@@ -235,7 +235,7 @@ class Sandbox:
             return CallResult(self._dead)
         self._calls += 1
         iodir = os.path.join(self._tmp, "io")
-        arrays_in, arrays_out = (os.path.join(iodir, f"call{self._calls}_{k}.npz") for k in ("in", "out"))
+        arrays_in, arrays_out = (os.path.join(iodir, f"call{self._calls}_{k}.arrays") for k in ("in", "out"))
         arrays: dict = {}
         request = {"op": "call", "function": function, "args": encode(list(args), arrays),
                    "kwargs": encode(dict(kwargs), arrays), "arrays_in": arrays_in, "arrays_out": arrays_out,

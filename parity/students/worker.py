@@ -8,8 +8,8 @@ answers on the stdout it was started with (which the student cannot print into).
     {"op": "import"}      run the generated module statement by statement; a statement that
                           raises is reported with its line and the next one still runs;
                           sys.exit, an output flood or a MemoryError stops the import
-    {"op": "call", "function": NAME, "args": TREE, "kwargs": TREE, "arrays_in": NPZ,
-     "arrays_out": NPZ, "echo_args": BOOL, "substitute": {NAME: "module:function"}}
+    {"op": "call", "function": NAME, "args": TREE, "kwargs": TREE, "arrays_in": FILE,
+     "arrays_out": FILE, "echo_args": BOOL, "substitute": {NAME: "module:function"}}
                           call the student's function on decoded inputs (``codec``); the result,
                           and the arguments after the call where asked, go to ``arrays_out``;
                           ``written`` lists the input arrays the call wrote into (by path,
