@@ -13,8 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from parity import BACKENDS, BackendError, Backend, register_backend
-from parity.conformance import gradient_check, run_conformance, summarise
+from parity import BACKENDS, BackendError, Backend, reference_backend, register_backend
+from parity.conformance import SECTIONS, Runner, gradient_check, run_conformance, summarise
+from parity.runner import merge_needs
+from parity.sections.data_parallel import DATA_PARALLEL
 from nn_contract import ModelSpec, init_params
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,13 +142,20 @@ BROKEN_CASES = [
 ]
 
 
+# The defects above are in the math, the same in either dtype: float64's rows catch them. Two
+# run both dtypes: broken_float64's defect is a float32 case's dtype, and broken_missing is the
+# partial backend whose every supported row, in every dtype, must pass.
+_BOTH_DTYPES = {"broken_float64", "broken_missing"}
+
+
 @pytest.fixture(scope="module")
 def broken_tables():
     tables = {}
 
     def table(name):
         if name not in tables:
-            tables[name] = run_conformance(_broken(name), quick=True)
+            dtypes = ("float64", "float32") if name in _BOTH_DTYPES else ("float64",)
+            tables[name] = run_conformance(_broken(name), quick=True, dtypes=dtypes)
         return tables[name]
 
     return table
@@ -186,11 +195,22 @@ def test_a_partial_backend_gets_the_checks_that_apply(broken_tables):
 
 def test_a_builtin_passes_every_check():
     # torch stands for the built-ins here (JAX's compile per shape makes it the slow one; the
-    # rest of the suite holds it to the same checks).
-    table = run_conformance(BACKENDS["torch"], quick=True, dtypes=("float64",))
+    # rest of the suite holds it to the same checks). Every section but the data-parallel one,
+    # whose torch rows are worker launches (seconds each) that test_data_parallel.py already
+    # makes: torch at k = 2, 3 equals one device (test_torch_world_size_is_one_device: GD in
+    # batches of 64 with uneven shards, L2 + dropout, Adam, ...) and the reference's definition,
+    # and test_data_parallel_section.py judges the section's rows. Here: none of its checks is
+    # skipped for torch (it declares world_size), so `nn-parity check torch` runs them all.
+    sections = tuple(s for s in SECTIONS if s is not DATA_PARALLEL)
+    assert len(sections) == len(SECTIONS) - 1
+    table = run_conformance(BACKENDS["torch"], quick=True, dtypes=("float64",), sections=sections)
     summary = summarise(table)
     assert summary["failed"] == 0, table[table["status"] == "failed"].to_string()
     assert summary["skipped"] == 0 and summary["passed"] > 100
+    runner = Runner(BACKENDS["torch"], reference_backend(), ("float64",), quick=True)
+    planned = list(DATA_PARALLEL.checks(runner))  # the planned rows: nothing is launched until run
+    assert planned
+    assert [p.case for p in planned if runner.skip_reason(**merge_needs(DATA_PARALLEL.needs, p.needs))] == []
 
 
 def test_the_example_backend_passes_every_check_it_supports():

@@ -4,7 +4,10 @@ still gets a complete summary.
 
 One folder run (``--jobs 2``) covers every cause fixture at once: each fixture is a correct
 solution in the course's shape with one line changed (``variant``), so each row can only fail
-for that change. The rest of the file runs no student process, or one.
+for that change. A second, small folder holds the file that hangs, under a short time limit:
+the limit is a whole file's, so in the class run it would have to leave room for the slowest
+file there (a notebook that imports matplotlib), and the hang would hold a core that long.
+The rest of the file runs no student process, or one.
 """
 
 from __future__ import annotations
@@ -122,22 +125,48 @@ def _broken_cell_notebook(path: Path) -> None:
 @pytest.fixture(scope="module")
 def class_run(tmp_path_factory):
     """A class folder checked once: every cause fixture, the correct files, the two real
-    notebooks, one that hangs in L_model_backward and one with a broken cell."""
+    notebooks and one with a broken cell. (The correct logistic regression is the hang run's
+    second file.)"""
     folder = tmp_path_factory.mktemp("class")
     for name, (template, subs, *_) in VARIANTS.items():
         (folder / f"{name}.py").write_text(variant(template, subs))
     shutil.copy(DEEP, folder / "correct_deep.py")
-    shutil.copy(LOGISTIC, folder / "correct_logistic.py")
     shutil.copy(REGULARIZATION, folder / "correct_regularization.py")
     shutil.copy(OPTIMIZATION, folder / "correct_optimization.py")
     shutil.copy(PLANAR, folder / "correct_planar.py")
     for notebook in COURSE.glob("*.ipynb"):
         shutil.copy(notebook, folder / notebook.name)
-    (folder / "hangs.py").write_text(variant(DEEP, [("    grads = {}\n", "    grads = {}\n    while True:\n        pass\n")]))
     _broken_cell_notebook(folder / "broken_cell.ipynb")
     out = folder / "out"
     code = main(["check", str(folder), "--jobs", "2", "--timeout", "30", "--out", str(out), "--no-progress"])
     return code, out, pd.read_csv(out / "summary.csv", keep_default_na=False)
+
+
+_HANG = ("    Z = np.dot(W, A) + b\n", "    while True:\n        pass\n    Z = np.dot(W, A) + b\n")
+_HANG_LIMIT_S = 5  # the hang's file does a few calls before it, the other file (logistic) a second's work
+
+
+@pytest.fixture(scope="module")
+def hang_run(tmp_path_factory):
+    """A folder whose first file hangs in linear_forward (after two graded functions), and a
+    correct file checked after it. One file at a time (--jobs 1): the time limit is the
+    sandbox's, the same whichever process of the pool checks the file."""
+    folder = tmp_path_factory.mktemp("hang")
+    (folder / "hangs.py").write_text(variant(DEEP, [_HANG]))
+    shutil.copy(LOGISTIC, folder / "logistic_after_the_hang.py")
+    out = folder / "out"
+    code = main(["check", str(folder), "--timeout", str(_HANG_LIMIT_S), "--out", str(out), "--no-progress"])
+    return code, out, pd.read_csv(out / "summary.csv", keep_default_na=False)
+
+
+def _hang_where() -> tuple[str, str]:
+    """Where the hang runs, as the check names a .py file's place: the cell counted at nbconvert's
+    ``# In[..]:`` markers, the line from the marker's (the loop's ``while`` or its ``pass``)."""
+    lines = variant(DEEP, [_HANG]).splitlines()
+    at = lines.index("    while True:")
+    markers = [i for i in range(at) if lines[i].startswith("# In[")]
+    line = at - markers[-1] + 1
+    return f"cell {len(markers)}, line {line}", f"cell {len(markers)}, line {line + 1}"
 
 
 def _row(summary: pd.DataFrame, file: str, function: str) -> pd.Series:
@@ -164,12 +193,14 @@ def test_each_cause_is_named_on_the_function_that_has_it(class_run, name):
     assert set(others["status"]) <= allowed, others.to_dict("records")
 
 
-def test_correct_files_pass_every_graded_function(class_run):
+def test_correct_files_pass_every_graded_function(class_run, hang_run):
     _, out, summary = class_run
-    for file, count in (("correct_deep.py", 11), ("correct_logistic.py", 5), ("step_by_step_correct.ipynb", 11),
-                        ("correct_planar.py", 8)):
+    for file, count in (("correct_deep.py", 11), ("step_by_step_correct.ipynb", 11), ("correct_planar.py", 8)):
         rows = summary[summary["file"] == file]
         assert len(rows) == count and set(rows["status"]) == {"passed"}, rows.to_dict("records")
+    hangs = hang_run[2]
+    logistic = hangs[hangs["file"] == "logistic_after_the_hang.py"]  # the course's logistic regression, unchanged
+    assert len(logistic) == 5 and set(logistic["status"]) == {"passed"}, logistic.to_dict("records")
     optimization = summary[summary["file"] == "correct_optimization.py"].set_index("course_function")
     assert len(optimization) == 8 and set(optimization["status"]) == {"passed", "warning"}
     rebinding = {"update_parameters_with_gd", "update_parameters_with_momentum", "update_parameters_with_adam"}
@@ -206,17 +237,24 @@ def test_the_defective_notebook_names_its_function_case_cell_and_cause(class_run
     assert "**First wrong function:** linear_activation_backward is wrong" in md
 
 
-def test_a_hang_and_a_broken_cell_still_give_a_complete_summary(class_run):
+def test_a_hang_and_a_broken_cell_still_give_a_complete_summary(class_run, hang_run):
     code, out, summary = class_run
     assert code == 1
     files = {p.name for p in COURSE.glob("*.ipynb")} | {f"{n}.py" for n in VARIANTS} | \
-        {"correct_deep.py", "correct_logistic.py", "correct_regularization.py", "correct_optimization.py", "correct_planar.py",
-         "hangs.py", "broken_cell.ipynb"}
+        {"correct_deep.py", "correct_regularization.py", "correct_optimization.py", "correct_planar.py", "broken_cell.ipynb"}
     assert set(summary["file"]) == files
-    hang = _row(summary, "hangs.py", "L_model_backward")
-    assert hang["status"] == "error" and "time limit of 30 s" in hang["detail"]
-    assert hang["where"].startswith(("cell 10, line 6", "cell 10, line 7"))  # in the student's loop
-    assert _row(summary, "hangs.py", "linear_backward")["status"] == "passed"  # before the hang
+    hang_code, hang_out, hangs = hang_run
+    assert hang_code == 1 and set(hangs["file"]) == {"hangs.py", "logistic_after_the_hang.py"}
+    hang = _row(hangs, "hangs.py", "linear_forward")
+    assert hang["status"] == "error" and f"time limit of {_HANG_LIMIT_S} s" in hang["detail"]
+    assert hang["where"].startswith(_hang_where())  # in the student's loop
+    assert _row(hangs, "hangs.py", "initialize_parameters_deep")["status"] == "passed"  # before the hang
+    later = _row(hangs, "hangs.py", "L_model_backward")  # after it: the process is gone, said so
+    assert later["status"] == "error" and f"time limit of {_HANG_LIMIT_S} s" in later["detail"]
+    assert _row(hangs, "hangs.py", "composed training")["status"] == "skipped"
+    after = hangs[hangs["file"] == "logistic_after_the_hang.py"]  # the next file still checked, in full
+    assert len(after) == 5, after.to_dict("records")  # (and passed: test_correct_files_pass_every_graded_function)
+    assert (hang_out / "hangs" / "conformance.md").exists()
     broken = summary[summary["file"] == "broken_cell.ipynb"]
     assert "compute_cost" not in set(broken["course_function"])  # its cell did not parse: not defined
     assert len(broken) == 10 and set(broken["status"]) == {"passed", "skipped"}
