@@ -339,7 +339,11 @@ class TrainCase:
 # Each optimizer; L2, dropout (one value and one per layer) and decay each in at least two;
 # full, stochastic and mini-batches, with and without a smaller last batch (whose m is L2's
 # λ/m). JAX compiles once per (optimizer, batch size, L2 on, dropout on, dtype), about a
-# second each, so the cases cover rather than enumerate.
+# second each, so the cases cover rather than enumerate. float32 runs once, on Adam with
+# every option: the dtype changes the precision and the tolerance, not which update an
+# optimizer makes, except Adam's bias correction 1 − βᵗ, which float32 alone would round
+# (test_optax_float32_bias_correction_is_computed_in_double); the other optimizers' float32
+# trajectories are test_training's (GD) and the same update code as their float64 ones.
 TRAIN_CASES = [
     TrainCase("GD-L2-decay-full", optim.GD(), lambd=0.7, decay_rate=0.5, time_interval=2, epochs=8, learning_rate=0.1),
     TrainCase("Momentum-dropout-decay-stochastic", optim.Momentum(0.9), keep_prob=(0.8, 0.6), decay_rate=1.0,
@@ -349,7 +353,7 @@ TRAIN_CASES = [
     TrainCase("Adam-L2-dropout-decay-minibatch8", optim.Adam(), lambd=0.5, keep_prob=0.86, decay_rate=0.3,
               time_interval=2, batch_size=8, epochs=4, learning_rate=0.01),
 ]
-FLOAT32_CASES = {"RMSprop-L2-dropout-minibatch10", "Adam-L2-dropout-decay-minibatch8"}
+FLOAT32_CASES = {"Adam-L2-dropout-decay-minibatch8"}
 
 
 def training_params():
@@ -386,11 +390,14 @@ def test_trajectory_parity(backend, case, dtype):
     assert dict_relative_error(plain, ref_params) > 100 * tol
 
 
+# Each optimizer once (JAX compiles one per optimizer, L2 on and dtype), L2 on and off, and
+# float32 on Adam, whose bias correction is where float32 could differ (as above); Adam's
+# float64 update is the one the deep trajectories hold (Adam-L2-dropout-decay-minibatch8),
+# the same course transformation logistic regression steps with.
 LOGISTIC_CASES = [
     pytest.param(optim.GD(), 0.5, "float64", id="GD-L2-float64"),
     pytest.param(optim.Momentum(0.9), 0.0, "float64", id="Momentum-float64"),
     pytest.param(optim.RMSprop(), 0.2, "float64", id="RMSprop-L2-float64"),
-    pytest.param(optim.Adam(), 0.2, "float64", id="Adam-L2-float64"),
     pytest.param(optim.Adam(), 0.2, "float32", id="Adam-L2-float32"),
 ]
 
@@ -474,10 +481,10 @@ def architectures(draw):
     return spec, keep, draw(st.floats(0.0, 3.0)), draw(st.integers(0, 2**16))
 
 
-def _assert_cost_and_grads_parity(backend, spec, keep, lambd, seed):
-    X, Y = data(m=6, spec=spec, seed=seed)
+def _assert_cost_and_grads_parity(backend, spec, keep, lambd, seed, m=6):
+    X, Y = data(m=m, spec=spec, seed=seed)
     params = init_params(spec, seed, "xavier")
-    options = {"lambd": lambd, "keep_prob": keep, "masks": masks_for(spec, keep, 6, seed=seed)}
+    options = {"lambd": lambd, "keep_prob": keep, "masks": masks_for(spec, keep, m, seed=seed)}
     ref_cost, ref_grads = REFERENCE.cost_and_grads("deep", params, X, Y, spec, **options)
     cost, grads = backend.cost_and_grads("deep", params, X, Y, spec, **options)
     tol = tolerance("float64")
@@ -491,10 +498,11 @@ def test_random_architectures_and_hyperparameters_torch(case):
 
 
 # JAX compiles once per architecture (about a second): its random cases vary the
-# hyperparameters, masks and data on one architecture, which is one compilation.
+# hyperparameters, masks and data on one architecture, which is one compilation, the same
+# as test_cost_and_grads_parity's L2-dropout-float64 (SPEC, m = M, L2 and dropout on).
 @given(st.lists(st.floats(0.3, 0.99), min_size=2, max_size=2), st.floats(0.01, 3.0), st.integers(0, 2**16))
 def test_random_hyperparameters_jax(keep, lambd, seed):
-    _assert_cost_and_grads_parity(BACKENDS["jax"], SPEC, tuple(keep), lambd, seed)
+    _assert_cost_and_grads_parity(BACKENDS["jax"], SPEC, tuple(keep), lambd, seed, m=M)
 
 
 @given(st.sampled_from(["Momentum", "RMSprop", "Adam"]), st.floats(0.0, 0.999), st.floats(0.0, 0.9999),
