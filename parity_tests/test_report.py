@@ -8,6 +8,8 @@ are in test_report_sections.py."""
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +18,9 @@ import pytest
 
 from parity import BACKENDS, Backend, tolerance
 from reports import build as build_module
+from reports import conventions as conventions_module
 from reports import render as render_module
+from reports import training as training_module
 from reports.cli import main
 from reports.flops import count_flops
 from reports.timing import standard_workloads
@@ -47,10 +51,58 @@ BROKEN = Path(__file__).resolve().parent / "broken_backends"
 
 @pytest.fixture(scope="module")
 def quick_report(tmp_path_factory):
-    """The whole --quick report on the built-in data, with the progress bar on; (exit code, folder)."""
-    out = tmp_path_factory.mktemp("quick") / "report"
-    code = main(["report", "--quick", "--threads", "1", "--out", str(out)])
+    """The whole --quick report on the built-in data, with the progress bar on; (exit code, folder).
+
+    Once per test session: under pytest-xdist, the tests reading it may be split between the
+    workers, and each would build the same report (a minute of both cores); the first worker
+    to need it builds it, the others wait for its exit code and read its folder."""
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "quick-report"
+    out, code_file = shared / "report", shared / "exit-code"
+    try:
+        shared.mkdir()  # atomic: one worker gets to build the report
+    except FileExistsError:
+        return _wait_for_exit_code(code_file), out
+    code = "the worker building the quick report raised"
+    try:
+        code = main(["report", "--quick", "--threads", "1", "--out", str(out)])
+    finally:
+        (shared / "exit-code.part").write_text(str(code))
+        (shared / "exit-code.part").replace(code_file)  # whole, or not yet there
     return code, out
+
+
+def _wait_for_exit_code(code_file, limit_s=1800.0):
+    """The exit code another worker's quick report wrote into ``code_file``."""
+    deadline = time.monotonic() + limit_s
+    while not code_file.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no quick report after {limit_s:.0f} s: the worker building it stopped")
+        time.sleep(0.5)
+    text = code_file.read_text()
+    if not text.lstrip("-").isdigit():
+        raise RuntimeError(text)
+    return int(text)
+
+
+# What each section returns when a test leaves it out: no rows (the report says so, as it
+# does for a backend that supports nothing there).
+_NO_ROWS = {
+    "run_training": lambda *args, **kwargs: (pd.DataFrame(columns=list(training_module.TRAINING_COLUMNS)), []),
+    "run_conventions": lambda *args, **kwargs: (pd.DataFrame(columns=list(conventions_module.CONVENTIONS_COLUMNS)),
+                                                [], {}),
+    "run_timing": lambda *args, **kwargs: (pd.DataFrame(), pd.DataFrame(), []),
+    "run_data_parallel": lambda *args, **kwargs: (pd.DataFrame(), pd.DataFrame(), []),
+}
+
+
+def _leave_out(monkeypatch, *sections):
+    """The report's ``sections`` (``run_training``, ...) return no rows: a test of one
+    section's way to the exit code, or of the swap into place, runs only what it is about
+    (every section's rows on every backend are the quick report's, above). Without the
+    training and conventions rows, their figures are not drawn either (seconds each)."""
+    for section in sections:
+        monkeypatch.setattr(build_module, section, _NO_ROWS[section])
 
 
 @pytest.fixture
@@ -58,8 +110,7 @@ def no_timing(monkeypatch):
     """For the tests of exit codes and of the atomic swap: the timing section (the slowest,
     and covered by the quick report above) returns no rows, and so does the data-parallel one
     (worker launches, seconds each; covered there too)."""
-    monkeypatch.setattr(build_module, "run_timing", lambda *args, **kwargs: (pd.DataFrame(), pd.DataFrame(), []))
-    monkeypatch.setattr(build_module, "run_data_parallel", lambda *args, **kwargs: (pd.DataFrame(), pd.DataFrame(), []))
+    _leave_out(monkeypatch, "run_timing", "run_data_parallel")
 
 
 def _old_report(out):
@@ -290,6 +341,8 @@ def test_failure_midway_keeps_the_previous_report(tmp_path, no_timing, monkeypat
         raise RuntimeError("simulated failure")
 
     _only(monkeypatch, "numpy", "torch")
+    # Parity and the conventions (their CSVs and conventions.png) are written before either failure.
+    _leave_out(monkeypatch, "run_training")
     if where == "render":  # after every CSV and PNG is written
         monkeypatch.setattr(render_module, "markdown_to_html", boom)
     else:
@@ -308,7 +361,13 @@ def test_refuses_to_replace_a_folder_that_is_not_a_report(tmp_path, capsys):
     assert (tmp_path / "precious.txt").read_text() == "keep me"
 
 
-def test_data_npz(tmp_path, no_timing):
+def test_data_npz(tmp_path, no_timing, monkeypatch):
+    # The data reaches parity (its own case) and training (every method trains on it the same
+    # way, so plain GD stands for them); the conventions run on the flower data whatever --data.
+    _leave_out(monkeypatch, "run_conventions")
+    monkeypatch.setattr(build_module, "parity_cases", lambda data, quick: [data.case()])
+    real_methods = training_module.training_methods
+    monkeypatch.setattr(training_module, "training_methods", lambda *args: real_methods(*args)[:1])
     rng = np.random.RandomState(0)
     X = rng.randn(3, 60)
     labels = (X[0] + 0.5 * X[1] > 0).astype(int)
@@ -320,7 +379,7 @@ def test_data_npz(tmp_path, no_timing):
     parity = pd.read_csv(out / "parity.csv")
     assert parity.loc[parity["case"] == "data-mine.npz", "backend"].tolist() == list(BACKEND_NAMES)
     training = pd.read_csv(out / "training.csv")
-    assert set(training["backend"]) == set(BACKEND_NAMES)
+    assert set(training["backend"]) == set(BACKEND_NAMES) and set(training["method"]) == {"GD"}
     assert training["case"].str.startswith("mine.npz (3, 8, 4, 1)").all()
     text = (out / "report.md").read_text()
     # The data and its task are two items of the header, never run together.
@@ -351,10 +410,12 @@ def test_parity_failure_gives_exit_code_1(tmp_path, no_timing, monkeypatch):
 
     monkeypatch.setattr(build_module, "run_parity", failing)
     _only(monkeypatch, "numpy", "torch")
+    _leave_out(monkeypatch, "run_training", "run_conventions")  # parity alone decides the exit code
     out = tmp_path / "report"
     # float64 on the CPU only, two backends: the smallest report that has parity rows.
     assert main([*QUICK, "--device", "cpu", "--dtype", "float64", "--out", str(out)]) == 1
-    assert "**FAIL**: 1 of" in (out / "report.md").read_text()
+    text = (out / "report.md").read_text()
+    assert "**FAIL**: 1 of" in text and "## Errors" not in text  # a failed comparison, not an error
 
 
 def test_configured_optimizer_off_the_course_gives_exit_code_1(tmp_path, no_timing, monkeypatch):
@@ -371,6 +432,9 @@ def test_configured_optimizer_off_the_course_gives_exit_code_1(tmp_path, no_timi
 
     monkeypatch.setattr(Backend, "train", drifting)
     _only(monkeypatch, "numpy", "torch", "jax")
+    # The conventions alone can fail this report: no training rows, parity on the data's case.
+    _leave_out(monkeypatch, "run_training")
+    monkeypatch.setattr(build_module, "parity_cases", lambda data, quick: [data.case()])
     out = tmp_path / "report"
     assert main([*QUICK, "--device", "cpu", "--dtype", "float64", "--out", str(out)]) == 1
     text = (out / "report.md").read_text()
@@ -387,6 +451,7 @@ def test_nothing_to_compare_says_so_and_names_the_unusable(tmp_path, no_timing, 
     from reports import environment as environment_module
 
     _only(monkeypatch, reference_backend().name)
+    _leave_out(monkeypatch, "run_training")  # parity's count decides; the conventions' rows are read below
     monkeypatch.setitem(BACKENDS, "ghost", Backend("ghost", "no_such_backend_package_here", "command line"))
     monkeypatch.setattr(environment_module, "_git_commit",
                         lambda: {"commit": None, "commit_reason": "not a git checkout"})
@@ -464,6 +529,8 @@ def test_a_third_party_train_that_raises_on_one_workload_fails_its_timing_row_on
     from broken_train_raises.deep import MESSAGE
 
     _only(monkeypatch, "numpy")
+    # Timing and parity are read below; the sections that never call its train's timing are left out.
+    _leave_out(monkeypatch, "run_training", "run_conventions", "run_data_parallel")
     monkeypatch.setitem(BACKENDS, "broken_train_raises",
                         Backend("broken_train_raises", "broken_train_raises", "command line"))
     out = tmp_path / "report"

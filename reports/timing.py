@@ -105,10 +105,13 @@ def standard_workloads(quick: bool = False) -> list[Workload]:
     L-layer network) and a sweep over the width of a 2-layer network.
 
     ``quick``: the same shapes of study, tiny sizes and few points (for tests and smoke runs).
+    Each quick sweep starts at its model's own workload (m = 16: the L-layer network; width 7:
+    the 2-layer one), so JAX compiles that step and forward once for both (the sweep point's
+    ``compile`` row times a cached first call).
     """
     if quick:
         n_x, m = 48, 16
-        ms, widths = (8, 32), (4, 16)
+        ms, widths = (m, 32), (7, 16)
     else:
         n_x, m = NOTES_N_X, NOTES_M
         ms, widths = (64, 128, 256, 512, 1024, 2048), (8, 16, 32, 64, 128, 256)
