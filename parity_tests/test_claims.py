@@ -111,21 +111,24 @@ def _closed_form(name: str, z: np.ndarray) -> np.ndarray:
     return np.ones_like(z)
 
 
-def _forward_and_derivative(backend: str, name: str, z: np.ndarray):
-    """g(z) and g'(z) elementwise in float64: the reference's DERIVATIVES table, torch
-    autograd on torch_impl.activations, jax.vmap(jax.grad) on jax_impl.activations."""
+def _forward_and_derivative(backend: str, name: str, z: np.ndarray, derivative: bool = True):
+    """g(z) and g'(z) (None unless ``derivative``) elementwise in float64: the reference's
+    DERIVATIVES table, torch autograd on torch_impl.activations, jax.vmap(jax.grad) on
+    jax_impl.activations."""
     if backend == "numpy":
         from reference_numpy.activations import ACTIVATIONS, DERIVATIVES
 
         a = ACTIVATIONS[name](z, LEAKY_SLOPE)
-        return a, DERIVATIVES[name](z, a, LEAKY_SLOPE)
+        return a, DERIVATIVES[name](z, a, LEAKY_SLOPE) if derivative else None
     if backend == "torch":
         import torch
 
         from torch_impl.activations import ACTIVATIONS
 
-        t = torch.tensor(z, dtype=torch.float64, requires_grad=True)
+        t = torch.tensor(z, dtype=torch.float64, requires_grad=derivative)
         a = ACTIVATIONS[name](t, LEAKY_SLOPE)
+        if not derivative:
+            return a.numpy(), None
         (grad,) = torch.autograd.grad(a.sum(), t)  # elementwise g, so d(Σ g)/dz_i = g'(z_i)
         return a.detach().numpy(), grad.numpy()
     import jax
@@ -137,7 +140,7 @@ def _forward_and_derivative(backend: str, name: str, z: np.ndarray):
     with precision(np.float64):
         g = lambda s: ACTIVATIONS[name](s, LEAKY_SLOPE)  # noqa: E731
         zj = jnp.asarray(z)
-        return np.asarray(g(zj)), np.asarray(jax.vmap(jax.grad(g))(zj))
+        return np.asarray(g(zj)), np.asarray(jax.vmap(jax.grad(g))(zj)) if derivative else None
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "linear"])
@@ -158,12 +161,14 @@ def test_activation_derivatives_are_the_closed_forms(backend, name):
         np.testing.assert_array_equal(da, expected)
     assert da[GRID == 0.0][0] == {"sigmoid": 0.25, "tanh": 1.0, "relu": 0.0, "leaky_relu": LEAKY_SLOPE, "linear": 1.0}[name]
     # The closed form is the derivative of the backend's own g: central differences off
-    # the kink (truncation O(h²) ~ 1e-12, rounding O(u/h) ~ 1e-10 at h = 1e-6).
+    # the kink (truncation O(h²) ~ 1e-12, rounding O(u/h) ~ 1e-10 at h = 1e-6). g alone, on
+    # the whole grid, then the smooth points: JAX runs each op eagerly, compiled once per
+    # shape, so the grid's shape reuses the compilations of g above.
     h = 1e-6
     smooth = np.abs(GRID) > 1e-3
-    a_plus, _ = _forward_and_derivative(backend, name, GRID[smooth] + h)
-    a_minus, _ = _forward_and_derivative(backend, name, GRID[smooth] - h)
-    np.testing.assert_allclose((a_plus - a_minus) / (2 * h), expected[smooth], rtol=1e-7, atol=1e-9)
+    a_plus, _ = _forward_and_derivative(backend, name, GRID + h, derivative=False)
+    a_minus, _ = _forward_and_derivative(backend, name, GRID - h, derivative=False)
+    np.testing.assert_allclose(((a_plus - a_minus) / (2 * h))[smooth], expected[smooth], rtol=1e-7, atol=1e-9)
 
 
 # ----------------------------------------------------------------------------- computation graph
