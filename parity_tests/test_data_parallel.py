@@ -8,14 +8,16 @@ the float32 bound in float32, for GD, Adam, Momentum with decay, L2 + dropout, u
 (empty shards). DDP's default (each rank's own mean, averaged) is shown to differ.
 
 Worker processes start slowly (each imports torch, and DDP torch._dynamo), so the torch
-cases share two launches, k = 2 and k = 3 run at the same time (which is also the test that
-two runs do not collide on a port); the faults take one launch each, and torchrun one.
+cases share two launches, k = 2 and k = 3 run at the same time and read by one test (which is
+also the test that two runs do not collide on a port); the two faults take a launch each, the raising one run
+while the hanging one waits for its limit, and torchrun's agent takes one.
 """
 
 from __future__ import annotations
 
+import functools
 import os
-import shutil
+import re
 import socket
 import subprocess
 import sys
@@ -64,6 +66,12 @@ def _job(name: str) -> dict:
     problem, options = CONFIGS[name]
     params, X, Y = _problem(**problem)
     return dict(params=params, X=X, Y=Y, spec=SPEC, learning_rate=LR, **options)
+
+
+@functools.lru_cache(maxsize=None)
+def _one_device(name: str):
+    """torch's single-device train of the configuration, once: k = 2, k = 3 and DDP's defaults share it."""
+    return torch_deep.train(**_job(name))
 
 
 def _difference(a, b) -> float:
@@ -143,15 +151,20 @@ def test_train_jobs_checks_each_job_before_launching():
 # ---------------------------------------------------------------- torch: launches, watched
 
 class _Watch:
-    """Records the ports, worker pids and folders of the launches made while it is on."""
+    """Records the ports, worker pids and folders of the launches made while it is on (and,
+    with ``keep_stores``, the stores themselves while ``stores`` is a list: a kept store keeps
+    its port bound)."""
 
-    def __init__(self, monkeypatch):
+    def __init__(self, monkeypatch, keep_stores: bool = False):
         self.ports, self.pids, self.folders = [], [], []
+        self.stores = [] if keep_stores else None
         open_store, popen, mkdtemp = parallel._open_store, subprocess.Popen, parallel.tempfile.mkdtemp
 
         def spy_store(timeout):
             store = open_store(timeout)
             self.ports.append(store.port)
+            if self.stores is not None:
+                self.stores.append(store)
             return store
 
         def spy_popen(*args, **kwargs):
@@ -184,10 +197,9 @@ def _course_jobs():
     return [_job(name) for name in CONFIGS] + [{**_job("batch64-GD"), "ddp_mean": True}]
 
 
-@pytest.fixture(scope="module")
-def launches():
-    """k = 2 and k = 3 launched at the same time, each with every configuration, DDP's
-    mean of means, and (k = 2) the distributed defaults -> {k: results}, the watch."""
+def _launch_both(monkeypatch):
+    """k = 2 and k = 3 launched at the same time, each with every configuration and DDP's
+    mean of means, k = 2 with the distributed defaults too -> {k: results}, the watch."""
     params, X, Y = _problem()
     defaults = torch_deep._job("distributed_defaults", SPEC, "cpu", *torch_deep._checked_train(
         params, X, Y, SPEC, LR, 3, 64, 0, optim.GD(), 0.0, 1.0, 0.0, 1))
@@ -200,75 +212,91 @@ def launches():
         except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
             errors.append(exc)
 
-    with pytest.MonkeyPatch.context() as mp:
-        watch = _Watch(mp)
-        threads = [threading.Thread(target=run, args=(k,)) for k in (2, 3)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+    watch = _Watch(monkeypatch)
+    threads = [threading.Thread(target=run, args=(k,)) for k in (2, 3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     if errors:
         raise errors[0]
     return results, watch
 
 
-
-@pytest.mark.parametrize("world_size", [2, 3], ids=lambda k: f"k{k}")
-@pytest.mark.parametrize("name", list(CONFIGS))
-def test_torch_world_size_is_one_device(launches, name, world_size):
-    results, _ = launches
-    distributed = results[world_size][list(CONFIGS).index(name)]
-    single = torch_deep.train(**_job(name))
-    assert _difference(distributed, single) <= _bound(name)
-    assert all(v.dtype == np.dtype(CONFIGS[name][0].get("dtype", "float64")) for v in distributed[0].values())
-
-
-@pytest.mark.parametrize("world_size", [2, 3], ids=lambda k: f"k{k}")
-def test_torch_matches_the_reference_definition(launches, world_size):
-    results, _ = launches
-    for name in ("L2-dropout", "batch1-m5"):
-        reference = ref_deep.train(**_job(name), world_size=world_size)
-        assert _difference(results[world_size][list(CONFIGS).index(name)], reference) <= _bound(name), name
-
-
-@pytest.mark.parametrize("world_size", [2, 3], ids=lambda k: f"k{k}")
-def test_ddp_mean_of_shard_means_differs_from_the_course(launches, world_size):
-    """DDP's default (each rank's own mean, averaged) on m = 209, batches of 64: the last
-    batch's 17 examples go 9/8 (k = 2) or 6/6/5 and the full ones 22/21/21 (k = 3), so the
-    update is not the course's; the course's job in the same launch is (the test above)."""
-    results, _ = launches
-    mean_of_means = results[world_size][len(CONFIGS)]
-    single = torch_deep.train(**_job("batch64-GD"))
-    assert _difference(mean_of_means, single) > 1e-6
-
-
-def test_distributed_defaults_differ_from_the_course(launches):
-    """DistributedSampler's order and padding with DDP's mean: the user's port, not the course."""
-    results, _ = launches
-    params, costs = results[2][-1]
-    course = torch_deep.train(**_job("batch64-GD"))
+# One test reads the two launches, rather than a module fixture shared by several: pytest-xdist
+# hands a module's tests to both workers (make test's worksteal too, once one runs dry), and each
+# would launch them again, seconds of CPU per worker start.
+def test_torch_launches_equal_one_device_and_ddps_defaults_do_not(monkeypatch):
+    results, watch = _launch_both(monkeypatch)
+    for k in (2, 3):
+        for i, name in enumerate(CONFIGS):
+            distributed = results[k][i]
+            assert _difference(distributed, _one_device(name)) <= _bound(name), (name, k)
+            dtype = np.dtype(CONFIGS[name][0].get("dtype", "float64"))
+            assert all(v.dtype == dtype for v in distributed[0].values()), (name, k)
+        # and the reference's definition at the same k, dropout's masks and empty shards included
+        for name in ("L2-dropout", "batch1-m5"):
+            reference = ref_deep.train(**_job(name), world_size=k)
+            assert _difference(results[k][list(CONFIGS).index(name)], reference) <= _bound(name), (name, k)
+        # DDP's default (each rank's own mean, averaged) on m = 209, batches of 64: the last
+        # batch's 17 examples go 9/8 (k = 2) or 6/6/5 and the full ones 22/21/21 (k = 3), so the
+        # update is not the course's; the course's job in the same launch is (above).
+        assert _difference(results[k][len(CONFIGS)], _one_device("batch64-GD")) > 1e-6, k
+    # DistributedSampler's order and padding with DDP's mean: the user's port, not the course.
     # ⌈209/2⌉ = 105 examples per rank (one repeated), batches of 64 // 2 = 32: 4 steps an epoch.
+    params, costs = results[2][-1]
     assert len(costs) == 3 * 4 and np.isfinite(costs).all()
-    assert dict_relative_error(params, course[0]) > 1e-6
-
-
-def test_launches_at_once_do_not_collide_and_leave_nothing(launches):
-    _, watch = launches
+    assert dict_relative_error(params, _one_device("batch64-GD")[0]) > 1e-6
+    # The two launches at once: a port each, one zygote each, nothing left.
     assert len(set(watch.ports)) == 2 and len(watch.pids) == 2  # one zygote per launch
     watch.assert_clean()
 
 
-@pytest.mark.parametrize("fault, timeout, message", [
-    ("1:raise", 60.0, r"(?s)rank 1 failed: Traceback.*fault injected by NN_PARITY_DP_FAULT"),
-    ("1:hang", 8.0, r"did not finish within 8 s \(NN_PARITY_DP_TIMEOUT\); ranks \[[0, ]*1\] still running"),
-], ids=["raises", "hangs"])
-def test_a_failing_worker_ends_the_run_cleanly(monkeypatch, fault, timeout, message):
-    watch = _Watch(monkeypatch)
-    monkeypatch.setenv(parallel.FAULT_ENV, fault)
+# Past the start of a launch's workers (their Python importing torch and DDP's modules: seconds
+# of CPU), so that rank 1 is asleep where the fault put it when the limit ends the run.
+HANG_LIMIT = 12.0
+
+
+def _faulty_run(limit: float, outcome: dict) -> None:
+    """train_jobs at k = 2 with the fault of the environment -> outcome["error"], ["seconds"]."""
     start = time.monotonic()
-    with pytest.raises(RuntimeError, match=message):
-        torch_deep.train_jobs([_job("batch1-m5")], world_size=2, timeout=timeout)
-    assert time.monotonic() - start < timeout + 10
+    try:
+        torch_deep.train_jobs([_job("batch1-m5")], world_size=2, timeout=limit)
+    except RuntimeError as error:
+        outcome["error"] = error
+    outcome["seconds"] = time.monotonic() - start
+
+
+def _until_rank_1_joined(store, run: threading.Thread) -> None:
+    """Wait until rank 1 of the launch owning ``store`` reports "joined" (then the fault), or
+    the launch has ended."""
+    while run.is_alive() and not (store.check(["stage/1"]) and store.get("stage/1") == b"joined"):
+        time.sleep(0.05)
+
+
+def test_a_worker_that_dies_or_hangs_ends_its_run_cleanly(monkeypatch):
+    """Rank 1 sleeps in one run and raises in another, started once the sleeper has joined, so
+    that the raising run's work fills the sleeping run's wait for its limit; each run ends with
+    its error within its limit, and neither leaves a process, a bound port or a folder."""
+    watch = _Watch(monkeypatch, keep_stores=True)
+    hung, raised = {}, {}
+    monkeypatch.setenv(parallel.FAULT_ENV, "1:hang")
+    run = threading.Thread(target=_faulty_run, args=(HANG_LIMIT, hung))
+    run.start()
+    while run.is_alive() and not watch.stores:
+        time.sleep(0.05)
+    if watch.stores:
+        _until_rank_1_joined(watch.stores[0], run)
+    watch.stores = None  # keeping no more (a kept store keeps its port bound): the launch holds its own
+    monkeypatch.setenv(parallel.FAULT_ENV, "1:raise")  # (the sleeping run's zygote has its environment)
+    _faulty_run(60.0, raised)
+    run.join()
+    assert re.search(r"(?s)rank 1 failed: Traceback.*fault injected by NN_PARITY_DP_FAULT", str(raised.get("error"))), \
+        raised
+    assert re.search(rf"did not finish within {HANG_LIMIT:g} s \(NN_PARITY_DP_TIMEOUT\); ranks \[[0, ]*1\] still running",
+                     str(hung.get("error"))), hung
+    assert raised["seconds"] < 60.0 + 10 and hung["seconds"] < HANG_LIMIT + 10
+    assert len(set(watch.ports)) == 2 and len(watch.pids) == 2
     watch.assert_clean()
 
 
@@ -284,14 +312,29 @@ def test_timeout_comes_from_the_environment(monkeypatch):
         parallel.timeout_seconds(0)
 
 
+# torchrun --standalone --nproc-per-node 2 -m torch_impl.parallel check ARGS, as torchrun's
+# command line sets up its elastic agent (c10d rendezvous on a free loopback port, no restarts),
+# but with the agent's "fork" start method: the two workers are forked from the one Python that
+# imported torch, instead of a fresh Python per rank (each import of torch and DDP's modules is
+# seconds of CPU). The workers get the same environment (RANK, WORLD_SIZE, MASTER_ADDR, ...)
+# and the agent's store, and run the module's own entry, main(["check", ...]).
+_TORCHRUN = """
+import sys
+from torch.distributed.launcher.api import LaunchConfig, elastic_launch
+from torch_impl.parallel.__main__ import main
+config = LaunchConfig(min_nodes=1, max_nodes=1, nproc_per_node=2, rdzv_backend="c10d", rdzv_endpoint="localhost:0",
+                      run_id="loopback", max_restarts=0, start_method="fork")
+print("exit statuses", sorted(elastic_launch(config, main)(sys.argv[1:]).items()))
+"""
+
+
 def test_torchrun_runs_the_check_over_loopback():
     """Across machines the workers join by env:// as torchrun sets it; here two processes of
-    one torchrun on the loopback network, against one device, in float64."""
-    torchrun = shutil.which("torchrun", path=str(Path(sys.executable).parent)) or "torchrun"
-    done = subprocess.run([torchrun, "--standalone", "--nproc-per-node", "2", "-m", "torch_impl.parallel", "check",
-                           "--epochs", "2", "--lambd", "0.5", "--keep-prob", "0.8"],
-                          capture_output=True, text=True, timeout=120,
+    one torchrun agent on the loopback network, against one device, in float64."""
+    done = subprocess.run([sys.executable, "-c", _TORCHRUN, "check", "--epochs", "2", "--lambd", "0.5",
+                           "--keep-prob", "0.8"], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(Path(parallel.__file__).resolve().parents[2])})
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "exit statuses [(0, 0), (1, 0)]" in done.stdout, done.stdout + done.stderr
     line = next(l for l in done.stdout.splitlines() if "largest relative difference" in l)
     assert "world_size 2 (torchrun)" in line and float(line.split("difference to one device ")[1].split()[0]) <= 1e-10
