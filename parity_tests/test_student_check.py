@@ -13,7 +13,9 @@ The rest of the file runs no student process, or one.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -122,12 +124,51 @@ def _broken_cell_notebook(path: Path) -> None:
     path.write_text(json.dumps(nb))
 
 
+def _once_per_session(tmp_path_factory, name: str, check) -> tuple[int, Path, pd.DataFrame]:
+    """``check(folder, out)`` -> its exit code, run once per test session: under pytest-xdist the
+    tests that read a run may be split between the workers, and each would check the same
+    folder (a class run is most of this file's CPU); the first worker to need it checks it, the
+    others wait for its exit code and read its ``out``. -> (exit code, out, summary.csv)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
+    folder, out, code_file = shared / "folder", shared / "out", shared / "exit-code"
+    try:
+        shared.mkdir()  # atomic: one worker gets to check the folder
+    except FileExistsError:
+        code = _wait_for_exit_code(code_file)
+    else:
+        code = "the worker checking the folder raised"
+        try:
+            folder.mkdir()
+            code = check(folder, out)
+        finally:
+            (shared / "exit-code.part").write_text(str(code))
+            (shared / "exit-code.part").replace(code_file)  # whole, or not yet there
+    return code, out, pd.read_csv(out / "summary.csv", keep_default_na=False)
+
+
+def _wait_for_exit_code(code_file: Path, limit_s: float = 900.0) -> int:
+    """The exit code another worker's run wrote into ``code_file``."""
+    deadline = time.monotonic() + limit_s
+    while not code_file.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no class run after {limit_s:.0f} s: the worker checking it stopped")
+        time.sleep(0.2)
+    text = code_file.read_text()
+    if not text.lstrip("-").isdigit():
+        raise RuntimeError(text)
+    return int(text)
+
+
 @pytest.fixture(scope="module")
 def class_run(tmp_path_factory):
     """A class folder checked once: every cause fixture, the correct files, the two real
     notebooks and one with a broken cell. (The correct logistic regression is the hang run's
     second file.)"""
-    folder = tmp_path_factory.mktemp("class")
+    return _once_per_session(tmp_path_factory, "student-class-run", _check_class)
+
+
+def _check_class(folder: Path, out: Path) -> int:
     for name, (template, subs, *_) in VARIANTS.items():
         (folder / f"{name}.py").write_text(variant(template, subs))
     shutil.copy(DEEP, folder / "correct_deep.py")
@@ -137,9 +178,7 @@ def class_run(tmp_path_factory):
     for notebook in COURSE.glob("*.ipynb"):
         shutil.copy(notebook, folder / notebook.name)
     _broken_cell_notebook(folder / "broken_cell.ipynb")
-    out = folder / "out"
-    code = main(["check", str(folder), "--jobs", "2", "--timeout", "30", "--out", str(out), "--no-progress"])
-    return code, out, pd.read_csv(out / "summary.csv", keep_default_na=False)
+    return main(["check", str(folder), "--jobs", "2", "--timeout", "30", "--out", str(out), "--no-progress"])
 
 
 _HANG = ("    Z = np.dot(W, A) + b\n", "    while True:\n        pass\n    Z = np.dot(W, A) + b\n")
@@ -151,12 +190,13 @@ def hang_run(tmp_path_factory):
     """A folder whose first file hangs in linear_forward (after two graded functions), and a
     correct file checked after it. One file at a time (--jobs 1): the time limit is the
     sandbox's, the same whichever process of the pool checks the file."""
-    folder = tmp_path_factory.mktemp("hang")
+    return _once_per_session(tmp_path_factory, "student-hang-run", _check_hang)
+
+
+def _check_hang(folder: Path, out: Path) -> int:
     (folder / "hangs.py").write_text(variant(DEEP, [_HANG]))
     shutil.copy(LOGISTIC, folder / "logistic_after_the_hang.py")
-    out = folder / "out"
-    code = main(["check", str(folder), "--timeout", str(_HANG_LIMIT_S), "--out", str(out), "--no-progress"])
-    return code, out, pd.read_csv(out / "summary.csv", keep_default_na=False)
+    return main(["check", str(folder), "--timeout", str(_HANG_LIMIT_S), "--out", str(out), "--no-progress"])
 
 
 def _hang_where() -> tuple[str, str]:
