@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -149,6 +150,10 @@ def _outcomes(tmp_path: Path) -> dict[str, tuple[str, str]]:
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
         env=dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1"))
     assert junit.exists(), result.stdout[-3000:] + result.stderr[-3000:]
+    return _read_junit(junit)
+
+
+def _read_junit(junit: Path) -> dict[str, tuple[str, str]]:
     outcomes = {}
     for case in ET.parse(junit).getroot().iter("testcase"):
         child = next(iter(case), None)
@@ -159,7 +164,31 @@ def _outcomes(tmp_path: Path) -> dict[str, tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory):
-    return _outcomes(tmp_path_factory.mktemp("plugin"))
+    """The generated module's outcomes, once per test session: under pytest-xdist the tests that
+    read them may be split between the workers; the first to need them runs the pytest, the
+    others wait for its junit file."""
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "plugin-outcomes"
+    done = shared / "done"
+    try:
+        shared.mkdir()  # atomic: one worker gets to run it
+    except FileExistsError:
+        deadline = time.monotonic() + 600
+        while not done.exists():
+            if time.monotonic() > deadline:
+                raise TimeoutError("no outcomes after 600 s: the worker running the generated module stopped")
+            time.sleep(0.2)
+        if done.read_text() != "ok":
+            raise RuntimeError(done.read_text())
+        return _read_junit(shared / "junit.xml")
+    state = "the worker running the generated module raised"
+    try:
+        found = _outcomes(shared)
+        state = "ok"
+    finally:
+        (shared / "done.part").write_text(state)
+        (shared / "done.part").replace(done)
+    return found
 
 
 @pytest.mark.parametrize("test, outcome, words", [
