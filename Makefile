@@ -24,6 +24,12 @@ $(STAMP): pyproject.toml constraints.txt examples/nn_parity_autograd/pyproject.t
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) -e '.[test]'
 	$(PIP) -e examples/nn_parity_autograd
+	@# Byte-compile what the commands import, three imports side by side: otherwise the suite's
+	@# first processes all compile torch and JAX at once, each for itself.
+	$(PY) -c 'import torch, torch._dynamo, torch.distributed, torch.nn.parallel' & \
+	$(PY) -c 'import jax, jax.numpy, optax' & \
+	$(PY) -c 'import numpy, scipy.stats, sklearn.neural_network, sklearn.utils.estimator_checks, pandas, matplotlib.pyplot, hypothesis, nbformat, tqdm'; \
+	wait
 	touch $(STAMP)
 
 test: $(STAMP)

@@ -6,6 +6,10 @@ the fixtures and the hypothesis profile.
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
+
 import pytest
 
 from parity import BACKENDS, reference_backend
@@ -14,7 +18,7 @@ from parity.pytest_plugin import backends_under_test, require, value_of
 DTYPES = ("float64", "float32")
 
 __all__ = ["DTYPES", "backend_params", "framework_params", "cuda_params", "require", "backend_names",
-           "builtin_names", "framework_names", "needs", "value_of"]
+           "builtin_names", "framework_names", "needs", "value_of", "once_per_session"]
 
 # What a test needs of the backend it takes (parity.pytest_plugin): the plugin skips, with the
 # reason, the tests of what a backend lacks.
@@ -63,3 +67,40 @@ def cuda_params():
             continue
         params.append(pytest.param(backend, id=f"{name}-cuda", marks=[pytest.mark.gpu, needs(device="cuda")]))
     return params
+
+
+def once_per_session(tmp_path_factory, name: str, build, limit_s: float = 1800.0) -> tuple[str, Path]:
+    """``build(folder)`` run once per test session in a folder the workers share -> (what it
+    returned, as text; the folder).
+
+    Under pytest-xdist the tests that read an expensive module fixture (a whole report, a class
+    of notebooks, a pytest run) may be split between the workers, and each would build the same
+    thing; the first worker to need it builds it, the others wait for what it returned and read
+    its folder. A build that raised raises in every worker that waited for it."""
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
+    result = shared / "result"
+    try:
+        shared.mkdir()  # atomic: one worker gets to build
+    except FileExistsError:
+        return _wait_for(result, name, limit_s), shared
+    text = None
+    try:
+        text = str(build(shared))
+    finally:
+        (shared / "result.part").write_text("built\n" + text if text is not None else f"the worker building {name} raised")
+        (shared / "result.part").replace(result)  # whole, or not yet there
+    return text, shared
+
+
+def _wait_for(result: Path, name: str, limit_s: float) -> str:
+    """What another worker's build of ``name`` returned, once its ``result`` file is there."""
+    deadline = time.monotonic() + limit_s
+    while not result.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no {name} after {limit_s:.0f} s: the worker building it stopped")
+        time.sleep(0.2)
+    status, _, text = result.read_text().partition("\n")
+    if status != "built":
+        raise RuntimeError(status)
+    return text

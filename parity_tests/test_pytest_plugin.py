@@ -13,13 +13,14 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from parity.registry import import_package
+
+from .helpers import once_per_session
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -164,31 +165,9 @@ def _read_junit(junit: Path) -> dict[str, tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory):
-    """The generated module's outcomes, once per test session: under pytest-xdist the tests that
-    read them may be split between the workers; the first to need them runs the pytest, the
-    others wait for its junit file."""
-    base = tmp_path_factory.getbasetemp()
-    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "plugin-outcomes"
-    done = shared / "done"
-    try:
-        shared.mkdir()  # atomic: one worker gets to run it
-    except FileExistsError:
-        deadline = time.monotonic() + 600
-        while not done.exists():
-            if time.monotonic() > deadline:
-                raise TimeoutError("no outcomes after 600 s: the worker running the generated module stopped")
-            time.sleep(0.2)
-        if done.read_text() != "ok":
-            raise RuntimeError(done.read_text())
-        return _read_junit(shared / "junit.xml")
-    state = "the worker running the generated module raised"
-    try:
-        found = _outcomes(shared)
-        state = "ok"
-    finally:
-        (shared / "done.part").write_text(state)
-        (shared / "done.part").replace(done)
-    return found
+    """The generated module's outcomes, from one pytest run per test session (``once_per_session``)."""
+    _, shared = once_per_session(tmp_path_factory, "plugin-outcomes", _outcomes, limit_s=600)
+    return _read_junit(shared / "junit.xml")
 
 
 @pytest.mark.parametrize("test, outcome, words", [

@@ -8,8 +8,6 @@ are in test_report_sections.py."""
 from __future__ import annotations
 
 import json
-import os
-import time
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +22,8 @@ from reports import training as training_module
 from reports.cli import main
 from reports.flops import count_flops
 from reports.timing import standard_workloads
+
+from .helpers import once_per_session
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 BACKEND_NAMES = tuple(BACKENDS)
@@ -51,38 +51,11 @@ BROKEN = Path(__file__).resolve().parent / "broken_backends"
 
 @pytest.fixture(scope="module")
 def quick_report(tmp_path_factory):
-    """The whole --quick report on the built-in data, with the progress bar on; (exit code, folder).
-
-    Once per test session: under pytest-xdist, the tests reading it may be split between the
-    workers, and each would build the same report (a minute of both cores); the first worker
-    to need it builds it, the others wait for its exit code and read its folder."""
-    base = tmp_path_factory.getbasetemp()
-    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "quick-report"
-    out, code_file = shared / "report", shared / "exit-code"
-    try:
-        shared.mkdir()  # atomic: one worker gets to build the report
-    except FileExistsError:
-        return _wait_for_exit_code(code_file), out
-    code = "the worker building the quick report raised"
-    try:
-        code = main(["report", "--quick", "--threads", "1", "--out", str(out)])
-    finally:
-        (shared / "exit-code.part").write_text(str(code))
-        (shared / "exit-code.part").replace(code_file)  # whole, or not yet there
-    return code, out
-
-
-def _wait_for_exit_code(code_file, limit_s=1800.0):
-    """The exit code another worker's quick report wrote into ``code_file``."""
-    deadline = time.monotonic() + limit_s
-    while not code_file.exists():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"no quick report after {limit_s:.0f} s: the worker building it stopped")
-        time.sleep(0.5)
-    text = code_file.read_text()
-    if not text.lstrip("-").isdigit():
-        raise RuntimeError(text)
-    return int(text)
+    """The whole --quick report on the built-in data, with the progress bar on; (exit code,
+    folder). Built once per test session (a minute of both cores): ``once_per_session``."""
+    code, shared = once_per_session(tmp_path_factory, "quick-report", lambda folder: main(
+        ["report", "--quick", "--threads", "1", "--out", str(folder / "report")]))
+    return int(code), shared / "report"
 
 
 # What each section returns when a test leaves it out: no rows (the report says so, as it

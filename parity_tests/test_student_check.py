@@ -13,9 +13,7 @@ The rest of the file runs no student process, or one.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import time
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +24,8 @@ from parity.students.compare import first_difference, normalise
 from parity.students.graded import detect, signatures_of
 from reference_numpy.course import ASSIGNMENTS
 from reports.cli import main
+
+from .helpers import once_per_session
 
 COURSE = Path(__file__).parent / "students" / "course"
 DEEP = COURSE / "step_by_step.py"
@@ -125,39 +125,14 @@ def _broken_cell_notebook(path: Path) -> None:
 
 
 def _once_per_session(tmp_path_factory, name: str, check) -> tuple[int, Path, pd.DataFrame]:
-    """``check(folder, out)`` -> its exit code, run once per test session: under pytest-xdist the
-    tests that read a run may be split between the workers, and each would check the same
-    folder (a class run is most of this file's CPU); the first worker to need it checks it, the
-    others wait for its exit code and read its ``out``. -> (exit code, out, summary.csv)."""
-    base = tmp_path_factory.getbasetemp()
-    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
-    folder, out, code_file = shared / "folder", shared / "out", shared / "exit-code"
-    try:
-        shared.mkdir()  # atomic: one worker gets to check the folder
-    except FileExistsError:
-        code = _wait_for_exit_code(code_file)
-    else:
-        code = "the worker checking the folder raised"
-        try:
-            folder.mkdir()
-            code = check(folder, out)
-        finally:
-            (shared / "exit-code.part").write_text(str(code))
-            (shared / "exit-code.part").replace(code_file)  # whole, or not yet there
-    return code, out, pd.read_csv(out / "summary.csv", keep_default_na=False)
+    """``check(folder, out)`` -> its exit code, run once per test session (a class run is most
+    of this file's CPU: ``once_per_session``) -> (exit code, out, summary.csv)."""
+    def build(shared: Path) -> int:
+        (shared / "folder").mkdir()
+        return check(shared / "folder", shared / "out")
 
-
-def _wait_for_exit_code(code_file: Path, limit_s: float = 900.0) -> int:
-    """The exit code another worker's run wrote into ``code_file``."""
-    deadline = time.monotonic() + limit_s
-    while not code_file.exists():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"no class run after {limit_s:.0f} s: the worker checking it stopped")
-        time.sleep(0.2)
-    text = code_file.read_text()
-    if not text.lstrip("-").isdigit():
-        raise RuntimeError(text)
-    return int(text)
+    code, shared = once_per_session(tmp_path_factory, name, build)
+    return int(code), shared / "out", pd.read_csv(shared / "out" / "summary.csv", keep_default_na=False)
 
 
 @pytest.fixture(scope="module")
