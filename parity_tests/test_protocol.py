@@ -197,9 +197,10 @@ def test_a_builtin_passes_every_check():
     # torch stands for the built-ins here (JAX's compile per shape makes it the slow one; the
     # rest of the suite holds it to the same checks). Every section but the data-parallel one,
     # whose torch rows are worker launches (seconds each) that test_data_parallel.py already
-    # makes: torch at k = 2, 3 equals one device (test_torch_world_size_is_one_device: GD in
-    # batches of 64 with uneven shards, L2 + dropout, Adam, ...) and the reference's definition,
-    # and test_data_parallel_section.py judges the section's rows. Here: none of its checks is
+    # makes: torch at k = 2, 3 equals one device and the reference's definition
+    # (test_torch_launches_equal_one_device_and_ddps_defaults_do_not: GD in batches of 64 with
+    # uneven shards, L2 + dropout, Adam, ...), and test_data_parallel_section.py judges the
+    # section's rows. Here: none of its checks is
     # skipped for torch (it declares world_size), so `nn-parity check torch` runs them all.
     sections = tuple(s for s in SECTIONS if s is not DATA_PARALLEL)
     assert len(sections) == len(SECTIONS) - 1
