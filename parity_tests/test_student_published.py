@@ -25,7 +25,7 @@ import pytest
 from parity.students import Sandbox
 from parity.students.grade import ROW_COLUMNS
 from parity.students.published import (PUBLISHED_CHECK, CatPaths, PublishedRun, find_cat_data,
-                                       load_cat_data, published_checks)
+                                       load_cat_data, published_checks, published_run)
 from reference_numpy.course import L_model_forward, deep_application
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "catvnoncat"
@@ -73,8 +73,8 @@ VARIANTS = {
     # The forward pass keeps the first weights: iteration 0 is right, iteration 100 is not.
     "stale_weights": _TWO_LAYER.replace(_REFRESH, "", 1),
     # The cost kept is the one after the update: wrong from iteration 0.
-    "cost_after_update": _L_LAYER.replace("            costs.append(cost)\n",
-                                          "            costs.append(compute_cost(L_model_forward(X, parameters)[0], Y))\n"),
+    "cost_after_update": _L_LAYER.replace(
+        "            costs.append(cost)\n", "            costs.append(compute_cost(L_model_forward(X, parameters)[0], Y))\n"),
     # The course's earlier form: the parameters alone.
     "parameters_alone": _L_LAYER.replace("    return parameters, costs\n", "    return parameters\n"),
     "raises": _L_LAYER.replace("    costs = []\n", "    costs = []\n    raise RuntimeError('not done yet')\n"),
@@ -160,6 +160,20 @@ def test_without_the_data_one_skipped_row_names_the_paths_looked_for(student, tm
     assert published_checks(box, {"relu": "relu"}, tmp_path) == []  # neither model graded: nothing to say
 
 
+def test_unreadable_data_is_a_skipped_row_naming_the_file(student, tmp_path):
+    box, folder = student
+    (tmp_path / "train_catvnoncat.h5").write_bytes(b"not HDF5")
+    (tmp_path / "test_catvnoncat.h5").write_bytes((folder / "datasets" / "test_catvnoncat.h5").read_bytes())
+    rows = published_checks(box, {"L_layer_model": "L_layer_model"}, tmp_path)
+    assert [r["status"] for r in rows] == ["skipped"], rows
+    assert str(tmp_path / "train_catvnoncat.h5") in rows[0]["detail"] and "not a readable HDF5" in rows[0]["detail"]
+    with h5py.File(tmp_path / "train_catvnoncat.h5", "w") as f:  # HDF5, but the test set's keys
+        f["test_set_x"] = np.zeros((2, SIDE, SIDE, 3), dtype=np.uint8)
+        f["test_set_y"] = np.zeros(2, dtype=np.int64)
+    with pytest.raises(ValueError, match=r"train_set_x"):
+        load_cat_data(find_cat_data(tmp_path))
+
+
 def test_without_h5py_the_check_is_a_note(student, monkeypatch):
     box, folder = student
     monkeypatch.setitem(sys.modules, "h5py", None)  # import h5py now raises ImportError
@@ -196,6 +210,17 @@ def test_the_parameters_alone_are_checked_by_their_accuracies(student):
                                          published={"L_layer_model": run}))
     assert rows["costs"]["status"] == "skipped" and "costs not returned" in rows["costs"]["detail"]
     assert rows["train accuracy"]["status"] == rows["test accuracy"]["status"] == "passed"
+
+
+def test_published_run_starts_its_own_sandbox_only_where_the_data_is(student, tmp_path):
+    _, folder = student
+    run = _reference_run(folder, "two_layer_model")
+    rows = _by_quantity(published_run(folder / "application.py", {"two_layer_model": "two_layer_model"},
+                                      timeout=30, published={"two_layer_model": run}))
+    assert [rows[q]["status"] for q in ("cost after iteration 0", "cost after iteration 100")] == ["passed"] * 2
+    (tmp_path / "application.py").write_text("raise SystemExit('never imported')\n")
+    alone = published_run(tmp_path / "application.py", {"two_layer_model": "two_layer_model"})
+    assert [r["status"] for r in alone] == ["skipped"] and "not next to the notebook" in alone[0]["detail"]
 
 
 def test_a_raise_is_an_error_row_and_a_wrong_return_a_failure(student):
