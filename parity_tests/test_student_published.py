@@ -73,8 +73,8 @@ VARIANTS = {
     # The forward pass keeps the first weights: iteration 0 is right, iteration 100 is not.
     "stale_weights": _TWO_LAYER.replace(_REFRESH, "", 1),
     # The cost kept is the one after the update: wrong from iteration 0.
-    "cost_after_update": _L_LAYER.replace(
-        "            costs.append(cost)\n", "            costs.append(compute_cost(L_model_forward(X, parameters)[0], Y))\n"),
+    "cost_after_update": _L_LAYER.replace("            costs.append(cost)\n", "            costs.append("
+                                          "compute_cost(L_model_forward(X, parameters)[0], Y))\n"),
     # The course's earlier form: the parameters alone.
     "parameters_alone": _L_LAYER.replace("    return parameters, costs\n", "    return parameters\n"),
     "raises": _L_LAYER.replace("    costs = []\n", "    costs = []\n    raise RuntimeError('not done yet')\n"),
