@@ -11,6 +11,7 @@ The import graph is read from the source (``ast``), imports inside functions inc
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,16 +59,37 @@ def _targets(module: str, path: Path, node: ast.Import | ast.ImportFrom) -> list
     return [base] + [f"{base}.{alias.name}" for alias in node.names]
 
 
+class _ImportVisitor(ast.NodeVisitor):
+    """Every import of one file, in one walk, with whether a function encloses it."""
+
+    def __init__(self, module: str, path: Path):
+        self.module, self.path, self.depth, self.found = module, path, 0, []
+
+    def _function(self, node) -> None:
+        self.depth += 1
+        self.generic_visit(node)
+        self.depth -= 1
+
+    visit_FunctionDef = visit_AsyncFunctionDef = _function
+
+    def _import(self, node) -> None:
+        self.found += [Import(self.module, target, node.lineno, self.depth > 0)
+                       for target in _targets(self.module, self.path, node)]
+
+    visit_Import = visit_ImportFrom = _import
+
+
 def _imports(module: str, path: Path) -> list[Import]:
-    tree = ast.parse(path.read_text(), filename=str(path))
-    inside = {id(sub) for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-              for sub in ast.walk(node) if isinstance(sub, (ast.Import, ast.ImportFrom))}
-    return [Import(module, target, node.lineno, id(node) in inside)
-            for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
-            for target in _targets(module, path, node)]
+    visitor = _ImportVisitor(module, path)
+    visitor.visit(ast.parse(path.read_text(), filename=str(path)))
+    return visitor.found
 
 
-IMPORTS = [imp for module, path in SOURCES.items() for imp in _imports(module, path)]
+@functools.cache
+def imports() -> tuple[Import, ...]:
+    """Every import of the project's source, read once per session (by the tests, not at
+    collection: each pytest worker collects this module)."""
+    return tuple(imp for module, path in SOURCES.items() for imp in _imports(module, path))
 
 
 def _top(name: str) -> str:
@@ -83,7 +105,7 @@ def _project_module(target: str) -> str | None:
 
 def _graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {module: set() for module in SOURCES}
-    for imp in IMPORTS:
+    for imp in imports():
         target = _project_module(imp.target)
         if target and target != imp.module:
             graph[imp.module].add(target)
@@ -143,7 +165,7 @@ def test_no_import_cycles():
 
 
 def _project_imports(package: str, *, top_level_only: bool = False) -> list[str]:
-    return [f"{imp.module}:{imp.line} -> {imp.target}" for imp in IMPORTS
+    return [f"{imp.module}:{imp.line} -> {imp.target}" for imp in imports()
             if _top(imp.module) == package and not (top_level_only and imp.in_function)
             and (_top(imp.target) in PACKAGES or _top(imp.target) in FRAMEWORKS)]
 
@@ -181,7 +203,7 @@ def _lazy_face(module: str) -> bool:
 
 
 def test_imports_inside_functions_are_lazy_loading_on_purpose():
-    stray = [f"{imp.module}:{imp.line} -> {imp.target}" for imp in IMPORTS
+    stray = [f"{imp.module}:{imp.line} -> {imp.target}" for imp in imports()
              if imp.in_function and _project_module(imp.target)
              and imp.module not in LAZY_PLACES and not _lazy_face(imp.module)]
     assert stray == []
@@ -190,7 +212,7 @@ def test_imports_inside_functions_are_lazy_loading_on_purpose():
 def test_each_lazy_import_says_why():
     """A lazy import carries its reason: a comment on its line or on one of the two above."""
     silent = []
-    for imp in IMPORTS:
+    for imp in imports():
         if imp.in_function and _project_module(imp.target):
             lines = SOURCES[imp.module].read_text().splitlines()
             context = lines[max(0, imp.line - 3): imp.line]
