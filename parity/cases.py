@@ -14,7 +14,7 @@ from nn_contract import ACTIVATION_NAMES, ModelSpec, init_logistic_params, init_
 
 from .registry import reference_backend
 
-__all__ = ["Case", "make_data", "builtin_cases", "training_cases", "case_features"]
+__all__ = ["Case", "make_data", "builtin_cases", "training_cases", "case_features", "first_supported"]
 
 
 def make_data(output: str, n_x: int, n_y: int, m: int, seed: int, dtype="float64"):
@@ -40,6 +40,9 @@ class Case:
     model: ``logistic`` or ``deep``. For ``logistic`` only ``layer_dims[0]`` (n_x) counts.
     saturate: if set, the last layer is scaled so that max |Z[L]| equals it, driving the
     outputs into saturation (|z| in the hundreds).
+    bias: if nonzero, every b[l] (logistic: b) gets ``bias`` · N(0, 1) entries, seeded by the
+    case: the init methods start b at 0, where a forward pass that leaves b out, or a db that
+    is not Σ dZ / m of the right layer, agrees with the reference.
     """
 
     name: str
@@ -52,6 +55,7 @@ class Case:
     m: int = 12
     seed: int = 0
     saturate: float | None = None
+    bias: float = 0.0
     tags: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -67,24 +71,31 @@ class Case:
     def params(self, dtype="float64") -> dict:
         if self.model == "logistic":
             params = init_logistic_params(self.layer_dims[0], self.seed, self.init, dtype=dtype)
+            if self.bias:
+                params["b"] = float(self.bias * np.random.RandomState(self.seed + 2).randn())
             if self.saturate:
                 X, _ = self.data("float64")
-                z_max = np.abs(params["w"].T.astype(np.float64) @ X).max()
-                params["w"] = (params["w"] * (self.saturate / z_max)).astype(dtype)
+                factor = self.saturate / np.abs(params["w"].T.astype(np.float64) @ X + params["b"]).max()
+                params["w"], params["b"] = (params["w"] * factor).astype(dtype), params["b"] * factor
             return params
-        params = init_params(self.spec, self.seed, self.init, dtype=dtype)
+        params = self._with_bias(init_params(self.spec, self.seed, self.init), "float64")
         if self.saturate:
-            params = self._saturated(params, dtype)
+            params = self._saturated(params)
+        return {k: v.astype(dtype) for k, v in params.items()}
+
+    def _with_bias(self, params: dict, dtype) -> dict:
+        if self.bias:
+            rng = np.random.RandomState(self.seed + 2)
+            for l in range(1, self.spec.num_layers + 1):
+                params[f"b{l}"] = (self.bias * rng.randn(*params[f"b{l}"].shape)).astype(dtype)
         return params
 
-    def _saturated(self, params, dtype):
-        # Scale in float64 from the float64 forward pass so both dtypes saturate alike.
-        p64 = init_params(self.spec, self.seed, self.init)
+    def _saturated(self, p64: dict) -> dict:
+        # Scaled in float64 from the float64 forward pass, so both dtypes saturate alike.
         X, _ = self.data("float64")
         factor = self.saturate / np.abs(_logits(p64, X, self.spec)).max()
         L = self.spec.num_layers
-        params[f"W{L}"] = (p64[f"W{L}"] * factor).astype(dtype)
-        return params
+        return {**p64, f"W{L}": p64[f"W{L}"] * factor, f"b{L}": p64[f"b{L}"] * factor}
 
 
 def _logits(params: dict, X: np.ndarray, spec: ModelSpec) -> np.ndarray:
@@ -101,6 +112,18 @@ def case_features(case: Case, dtype: str, device: str) -> dict:
         spec = case.spec
         features.update(activation=tuple(sorted(set(spec.activations[:-1]))), output=spec.output, loss=spec.loss)
     return features
+
+
+def first_supported(candidates, dtype: str, device: str, skip_reason) -> Case:
+    """The first of ``candidates`` (the same check on other configurations, in order of
+    preference) that ``skip_reason(**case_features(...))`` lets run; the first one where none
+    does, so that its row is skipped with that case's reason. A package that supports ReLU and a
+    sigmoid output alone still gets the saturation and finite-difference checks, on its own
+    configuration."""
+    for case in candidates:
+        if skip_reason(**case_features(case, dtype, device)) is None:
+            return case
+    return candidates[0]
 
 
 def builtin_cases() -> list[Case]:

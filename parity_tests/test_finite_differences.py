@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from parity import Case
+from parity.sections.finite_differences import FD_CASES
 from reference_numpy import deep, logistic
 
 EPS = 1e-6
@@ -76,3 +77,18 @@ def test_finite_differences_catch_a_wrong_gradient():
     grads["dW1"] = grads["dW1"] * (1 + 1e-5)
     with pytest.raises(AssertionError):
         assert_close_to_fd(grads, numeric)
+
+
+def test_the_relu_gradient_check_is_away_from_the_kink():
+    """fd-relu-sigmoid (the gradient check of a ReLU-only package) holds every hidden |Z[l]| at
+    1e-2 or more, 10^5 times the difference step (1e-7): no difference crosses ReLU's kink. And
+    no hidden unit is off for every example, which would leave its weights unchecked."""
+    case = next(c for c in FD_CASES if c.name == "fd-relu-sigmoid")
+    params, (X, _) = case.params(), case.data()
+    A = X
+    for l in range(1, case.spec.num_layers):
+        Z = params[f"W{l}"] @ A + params[f"b{l}"]
+        assert np.abs(Z).min() >= 1e-2, (l, np.abs(Z).min())
+        assert (Z > 0).any(axis=1).all(), l
+        A = np.maximum(Z, 0)
+    assert all(np.abs(params[f"b{l}"]).min() > 0 for l in range(1, case.spec.num_layers + 1))

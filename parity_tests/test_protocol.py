@@ -139,13 +139,15 @@ BROKEN_CASES = [
      r"^cost at saturation: got (?:nan|inf), the contract says finite"),
     ("broken_float64", "dtype-kept", "outputs", r": got float64, the contract keeps float32$"),
     ("broken_inplace", "arrays-untouched", "params, X, Y", r"^deep\.train changed the caller's params\['W1'\]"),
+    # b = 0 in every built-in case: only the random architectures' nonzero biases show it
+    ("broken_ignores_bias", "random-architecture", "cost", r"^cost: got -?[\d.e-]+, expected -?[\d.e-]+ \(relative error"),
 ]
 
 
 # The defects above are in the math, the same in either dtype: float64's rows catch them. Two
 # run both dtypes: broken_float64's defect is a float32 case's dtype, and broken_missing is the
 # partial backend whose every supported row, in every dtype, must pass.
-_BOTH_DTYPES = {"broken_float64", "broken_missing"}
+_BOTH_DTYPES = {"broken_float64", "broken_missing", "broken_relu_sigmoid_only"}
 
 
 @pytest.fixture(scope="module")
@@ -191,6 +193,21 @@ def test_a_partial_backend_gets_the_checks_that_apply(broken_tables):
     assert summary["passed"] > 50  # cost and gradient parity, conventions, bad input on cost_and_grads
     assert summary["skip_reasons"]["broken_missing has no deep.train"] > 0
     assert set(table.loc[table["status"] == "passed", "check"]) >= {"parity", "random-architecture", "convention"}
+
+
+def test_a_relu_sigmoid_package_gets_saturation_finite_differences_and_random_architectures(broken_tables):
+    """A package of the course's networks (ReLU hidden layers, a sigmoid output) runs each check
+    that has such a configuration, on it, and passes; the others skip with its refusal."""
+    table = broken_tables("broken_relu_sigmoid_only")
+    ran = table[table["status"] != "skipped"]
+    assert (ran["status"] == "passed").all(), ran[ran["status"] != "passed"].head().to_string()
+    saturation = ran[ran["check"] == "saturation"]
+    assert sorted(saturation["dtype"][saturation["case"] == "saturated-relu-sigmoid"]) == ["float32", "float64"]
+    assert list(ran.loc[ran["check"] == "finite-differences", "case"]) == ["fd-relu-sigmoid"]
+    random = table[table["check"] == "random-architecture"]
+    assert len(random) == 6 * 2 * 2 and (random["status"] == "passed").all()  # --quick: 6 cases, 2 dtypes, J and grads
+    skipped = table[table["status"] == "skipped"]
+    assert skipped["detail"].str.startswith("broken_relu_sigmoid_only").all(), skipped["detail"].unique()  # its own lack
 
 
 def test_a_builtin_passes_every_check():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import partial
 
 import numpy as np
@@ -14,27 +15,50 @@ from ..runner import Planned, Runner, Section
 from ..tolerance import relative_error, tolerance
 from ..verdicts import describe_grads, first_layer_that_differs
 
-__all__ = ["random_cases", "BUILT_IN_CASES", "RANDOM_ARCHITECTURES"]
+__all__ = ["OUTPUTS", "random_cases", "supported_configurations", "parity_section", "BUILT_IN_CASES",
+           "RANDOM_ARCHITECTURES"]
 
 
-def random_cases(n: int, seed: int = 0) -> list[Case]:
-    """``n`` random architectures from ``seed``: depth 1-4, widths 1-6, one hidden activation
-    per layer, every output and loss, every init, m in 1..12."""
+# (output, loss) pairs a random architecture draws from.
+OUTPUTS = (("sigmoid", None), ("softmax", None), ("linear", "squared_error"), ("linear", "l1"))
+
+
+def random_cases(n: int, seed: int = 0, activations=ACTIVATION_NAMES, outputs=OUTPUTS, bias: float = 0.5, *,
+                 max_depth: int = 4, n_y: int | None = None) -> list[Case]:
+    """``n`` random architectures from ``seed``: depth (L) 1 to ``max_depth``, widths 1-6 (n[L]
+    = ``n_y`` where given), one hidden activation per layer (of ``activations``), every output
+    and loss (of ``outputs``), every init, m in 1..12, biases ``bias`` · N(0, 1) (``Case.bias``)."""
     rng = np.random.RandomState(seed)
-    outputs = [("sigmoid", None), ("softmax", None), ("linear", "squared_error"), ("linear", "l1")]
     cases = []
     for i in range(n):
-        depth = rng.randint(1, 5)
+        depth = rng.randint(1, max_depth + 1)
         output, loss = outputs[rng.randint(len(outputs))]
         dims = [int(rng.randint(1, 7)) for _ in range(depth)]
         if output == "softmax":
             dims[-1] = max(dims[-1], 2)
-        hidden = tuple(str(rng.choice(ACTIVATION_NAMES)) for _ in range(depth - 1))
+        if n_y is not None:
+            dims[-1] = n_y
+        hidden = tuple(str(rng.choice(activations)) for _ in range(depth - 1))
         init = str(rng.choice(["random", "xavier", "he"]))
         cases.append(Case(f"random-{i}", layer_dims=(int(rng.randint(1, 6)), *dims),
                           hidden_activation=hidden, output=output, loss=loss, init=init,
-                          m=int(rng.randint(1, 13)), seed=int(rng.randint(1000))))
+                          m=int(rng.randint(1, 13)), seed=int(rng.randint(1000)), bias=bias))
     return cases
+
+
+def supported_configurations(runner: Runner) -> tuple[tuple[str, ...], tuple[tuple[str, str | None], ...]]:
+    """(hidden activations, (output, loss) pairs) that the backend and the reference both run,
+    in the catalogue's order; all of them where the backend runs none (its rows then skip with
+    the reason)."""
+    def runs(activation="relu", output="sigmoid", loss=None) -> bool:
+        probe = Case("probe", layer_dims=(3, 2, 2), hidden_activation=activation, output=output, loss=loss)
+        return runner.skip_reason(**case_features(probe, "float64", "cpu")) is None
+
+    activations = tuple(a for a in ACTIVATION_NAMES if runs(activation=a))
+    outputs = tuple(pair for pair in OUTPUTS if activations and runs(activations[0], *pair))
+    if not outputs:
+        return ACTIVATION_NAMES, OUTPUTS
+    return activations, outputs
 
 
 def _parity(check: str, cases, runner: Runner):
@@ -69,13 +93,18 @@ def _parity_one(runner: Runner, check, case, dtype, device):
     runner.add(check, case.name, quantity, dtype, device, "passed" if ok else "failed", error, tol.grad, detail)
 
 
-def _built_in(runner: Runner):
-    return _parity("parity", builtin_cases(), runner)
+def parity_section(name: str, check: str, cases: Callable[[Runner], list[Case]]) -> Section:
+    """A section of cost and gradient parity over ``cases(runner)``, rows named ``check``: the
+    built-in and random sections, or another catalogue (a student's, in the course's scope)."""
+    return Section(name, lambda runner: _parity(check, cases(runner), runner))
 
 
-def _random(runner: Runner):
-    return _parity("random-architecture", random_cases(6 if runner.quick else 24), runner)
+def _random(runner: Runner) -> list[Case]:
+    # Drawn from what the backend runs: a package of ReLU layers and a sigmoid output gets as
+    # many random architectures as one that runs everything.
+    activations, outputs = supported_configurations(runner)
+    return random_cases(6 if runner.quick else 24, 0, activations, outputs)
 
 
-BUILT_IN_CASES = Section("built-in cases", _built_in)
-RANDOM_ARCHITECTURES = Section("random architectures", _random)
+BUILT_IN_CASES = parity_section("built-in cases", "parity", lambda runner: builtin_cases())
+RANDOM_ARCHITECTURES = parity_section("random architectures", "random-architecture", _random)

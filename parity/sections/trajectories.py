@@ -10,15 +10,15 @@ from ..cases import case_features, training_cases
 from ..runner import Planned, Runner, Section
 from ..verdicts import compare_trajectory
 
-__all__ = ["TRAJECTORIES"]
+__all__ = ["TRAJECTORIES", "trajectory_section"]
 
 _MODES = (("full-batch", None), ("mini-batch", 6), ("stochastic", 1))
 
 
-def _checks(runner: Runner):
+def _checks(runner: Runner, cases=None, modes=_MODES):
     epochs = 6 if runner.quick else 20
-    for case in training_cases():
-        for mode, batch_size in _MODES:
+    for case in training_cases() if cases is None else cases:
+        for mode, batch_size in modes:
             if case.model == "logistic" and batch_size is not None:
                 continue
             for dtype in runner.dtypes:
@@ -30,6 +30,11 @@ def _checks(runner: Runner):
                     yield Planned("trajectory", name, "costs", dtype, device, needs,
                                   partial(compare_trajectory, runner, case, batch_size, dtype, device, name,
                                           2 if batch_size == 1 else epochs))
+
+
+def trajectory_section(name: str, cases, modes=_MODES) -> Section:
+    """The trajectories of ``cases`` (``Case`` objects) in ``modes`` ((name, batch_size) pairs)."""
+    return Section(name, partial(_checks, cases=tuple(cases), modes=tuple(modes)), needs={"function": "train"})
 
 
 TRAJECTORIES = Section("trajectories", _checks, needs={"function": "train"})
