@@ -15,6 +15,7 @@ the files are absent, the skipped row is (asserted either way, never skipped).
 from __future__ import annotations
 
 import functools
+import shutil
 import sys
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import numpy as np
 import pytest
 
 from parity.students import Sandbox
+from parity.students import grade
 from parity.students.grade import ROW_COLUMNS
 from parity.students.published import (PUBLISHED_CHECK, CatPaths, PublishedRun, find_cat_data,
                                        load_cat_data, published_checks, published_run)
@@ -257,3 +259,30 @@ def test_the_course_published_costs_on_its_real_data(student):
                                           iterations=1))
     first = wrong["cost after iteration 0"]
     assert first["status"] == "failed" and "0.7717493284237686" in first["detail"], wrong
+
+
+def test_check_file_runs_the_published_run_and_its_failure_is_the_functions_verdict(student, tmp_path, monkeypatch):
+    """check_file on an application file with the (synthetic) cat data beside it: the published
+    rows join the file's rows, and a published cost the model misses (here the published value
+    moved by 1e-6, so a right model passes every case of its own and fails only this) becomes
+    its function's verdict; with ``published=False`` no such row."""
+    _, folder = student
+    (tmp_path / "datasets").mkdir()
+    for name in ("train_catvnoncat.h5", "test_catvnoncat.h5"):
+        shutil.copy(folder / "datasets" / name, tmp_path / "datasets" / name)
+    path = tmp_path / "application.py"
+    path.write_text(_HEAD + _L_LAYER)
+    right = _reference_run(folder, "L_layer_model")
+    moved = PublishedRun(right.layers_dims, right.learning_rate, right.num_iterations,
+                         {**right.costs, 100: right.costs[100] * (1 + 1e-6)}, {}, right.train_accuracy,
+                         right.test_accuracy)
+    for published, status in (({"L_layer_model": right}, "passed"), ({"L_layer_model": moved}, "failed")):
+        monkeypatch.setattr(grade, "published_run", functools.partial(published_run, published=published,
+                                                                       iterations=ITERATIONS))
+        result = grade.check_file(path)
+        rows = {row["quantity"]: row for row in result.rows if row["check"] == PUBLISHED_CHECK}
+        assert rows["cost after iteration 100"]["status"] == status, rows
+        verdict = next(f for f in result.functions if f.course == "L_layer_model")
+        assert verdict.status == status, verdict
+    assert verdict.detail.startswith("cost after iteration 100: "), verdict
+    assert not any(row["check"] == PUBLISHED_CHECK for row in grade.check_file(path, published=False).rows)

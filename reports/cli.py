@@ -6,7 +6,7 @@
     nn-parity check PACKAGE [--against NAME] [--out DIR] [--quick] [--device ...] [--dtype ...]
                      [--threads N] [--no-progress]
     nn-parity check NOTEBOOK.ipynb|FILE.py|FOLDER [--out DIR] [--timeout S] [--jobs N]
-                     [--assignment NAME] [--function COURSE_NAME=THEIRS ...] [--no-progress]
+                     [--assignment NAME] [--function COURSE_NAME=THEIRS ...] [--no-published] [--no-progress]
     nn-parity --version
 
 Every argument is validated before any work starts. Exit codes: 0 complete (the report:
@@ -107,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="the course's assignment (default: detected from the functions' names)")
     students.add_argument("--function", action="append", default=[], metavar="COURSE_NAME=THEIRS",
                           help="check the student's THEIRS as the course's COURSE_NAME (repeatable)")
+    students.add_argument("--no-published", dest="published", action="store_false",
+                          help="leave out the course's published costs and accuracies on the cat data next to an "
+                               "application notebook (its 2500 iterations: a minute or more per model)")
     return parser
 
 
@@ -182,7 +185,7 @@ def _check_students(args) -> int:
     try:
         run = run_students(args.package, out=args.out, timeout=args.timeout, jobs=args.jobs,
                            assignment=args.assignment, mapping=parse_mappings(args.function),
-                           progress=not args.no_progress)
+                           progress=not args.no_progress, published=args.published)
     except StudentsError as exc:
         raise UsageError(str(exc)) from None
     print_students(run)

@@ -184,7 +184,7 @@ def _write_summary(run: StudentsRun, table: pd.DataFrame) -> None:
 
 def run_students(path: Path | str, *, out: Path | None = None, timeout: float = 60.0, jobs: int = 1,
                  assignment: str | None = None, mapping: dict[str, str] | None = None,
-                 progress: bool = True) -> StudentsRun:
+                 progress: bool = True, published: bool = True) -> StudentsRun:
     """Check a notebook, a ``.py`` file or a folder of them, and write the files."""
     started = time.perf_counter()
     path = Path(path)
@@ -203,7 +203,7 @@ def run_students(path: Path | str, *, out: Path | None = None, timeout: float = 
     if out.exists() and not out.is_dir():
         raise StudentsError(f"--out {str(out)!r} exists and is not a folder")
     run = StudentsRun(path, out)
-    options = {"timeout": timeout, "assignment": assignment, "mapping": mapping}
+    options = {"timeout": timeout, "assignment": assignment, "mapping": mapping, "published": published}
     with _pool(jobs, len(files)) as pool:
         for file, outcome in zip(files, pool.map(_one, files, [options] * len(files))):
             if progress and run.folder:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import importlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -31,8 +31,9 @@ from .cases_course2 import CASE_MAKERS_COURSE2
 from .cases_models import CASE_MAKERS_MODELS
 from .causes import FLOAT32_AS_FLOAT64, REBINDS_CALLER, WRITES_INTO_CALLER, Evidence, probable_cause
 from .compare import first_difference, normalise, same_value
-from .composed import COMPOSED, STEP_FUNCTIONS, train_composed
+from .composed import COMPOSED, STEP_FUNCTIONS, run_composed
 from .graded import Detection, calls_of, detect, signatures_of
+from .published import PUBLISHED_TIMEOUT, published_run
 from .sandbox import DEFAULT_TIMEOUT, Sandbox, Verdict
 
 __all__ = ["ROW_COLUMNS", "FUNCTION_STATUSES", "FunctionVerdict", "FileResult", "check_file", "reference_course",
@@ -226,9 +227,13 @@ class _FunctionCheck:
 
 
 def check_file(path: Path | str, *, timeout: float = DEFAULT_TIMEOUT, assignment: str | None = None,
-               mapping: dict[str, str] | None = None, memory_bytes: int | None = None) -> FileResult:
+               mapping: dict[str, str] | None = None, memory_bytes: int | None = None,
+               published: bool = True) -> FileResult:
     """Check one notebook or ``.py`` file (module docstring). ``assignment`` and ``mapping``
-    (course name -> the student's) as ``graded.detect``; whatever the file does is its result."""
+    (course name -> the student's) as ``graded.detect``; whatever the file does is its result.
+    ``published``: for the application assignment, where the course's cat data lies next to the
+    file, its models' costs and accuracies against the course's published ones
+    (``published.published_run``: the course's 2500 iterations, a minute or more)."""
     started = time.perf_counter()
     course = reference_course()
     table = assignments(course)
@@ -255,12 +260,29 @@ def check_file(path: Path | str, *, timeout: float = DEFAULT_TIMEOUT, assignment
             verdict = _check_function(box, reference, detection, name, result)
             result.functions.append(verdict)
         if detection.assignment == "deep_step_by_step":
-            result.functions.append(_composed(box, reference, detection, result))
+            result.functions.append(_composed(box, detection, result))
+    if detection.assignment == "deep_application" and published:
+        # The course's 2500 iterations on its cat data, where the data lies next to the file:
+        # minutes, so in a process of their own, started only then (``published``).
+        rows = published_run(path, detection.graded, timeout=max(timeout, PUBLISHED_TIMEOUT),
+                             **({"memory_bytes": memory_bytes} if memory_bytes else {}))
+        result.rows += rows
+        _fold(result, rows)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _composed(box, reference, detection, result) -> FunctionVerdict:
+def _fold(result: FileResult, rows: list[dict]) -> None:
+    """A published-run row worse than its function's verdict becomes the verdict."""
+    verdicts = {f.theirs: f for f in result.functions}
+    for row in rows:
+        verdict = verdicts.get(row["function"])
+        if verdict is None or _RANK.get(row["status"], 0) <= _RANK.get(verdict.status, 0):
+            continue
+        verdict.status, verdict.case, verdict.detail = row["status"], row["case"], f"{row['quantity']}: {row['detail']}"
+
+
+def _composed(box, detection, result) -> FunctionVerdict:
     """The step functions composed into gradient descent (``composed``), once all passed alone."""
     theirs = " + ".join(detection.graded.get(n, n) for n in STEP_FUNCTIONS)
     missing = [n for n in STEP_FUNCTIONS if n not in detection.graded]
@@ -271,10 +293,12 @@ def _composed(box, reference, detection, result) -> FunctionVerdict:
                "the student's process is gone")
         result.rows.append(_row(COMPOSED, None, "output", "skipped", why, theirs))
         return FunctionVerdict(COMPOSED, theirs, "skipped", detail=why)
-    status, case, detail = train_composed(box, reference, detection.graded)
-    result.rows.append({**_row(COMPOSED, None, "trajectory", status, detail, theirs), "case": case,
-                        "dtype": "float64"})
-    return FunctionVerdict(COMPOSED, theirs, status, case if status != "passed" else "", detail, checked=1)
+    status, case, detail, checks = run_composed(box, detection.graded)
+    # The runner's rows, as the file's other rows: checked by the composition of their functions.
+    result.rows += [{**asdict(check), "check": f"{COMPOSED}: {check.check}", "function": theirs, "cause": ""}
+                    for check in checks]
+    checked = sum(check.status != "skipped" for check in checks)
+    return FunctionVerdict(COMPOSED, theirs, status, case, detail, checked=checked)
 
 
 def _check_function(box, course, detection, name, result) -> FunctionVerdict:
