@@ -10,6 +10,11 @@ per configuration, the child process and the compile-once check reuse a case's c
 from __future__ import annotations
 
 import functools
+import os
+import pickle
+import socket
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -167,3 +172,59 @@ def test_more_devices_than_jax_started_with_trains_in_a_child_process():
 def test_host_device_flags_keep_the_callers_flags():
     flags = parallel.host_device_flags(12, "--xla_cpu_multi_thread_eigen=false --xla_force_host_platform_device_count=2")
     assert flags.split() == ["--xla_cpu_multi_thread_eigen=false", "--xla_force_host_platform_device_count=12"]
+
+
+# Two processes over the loopback network, one CPU device each, as two hosts run it: each calls
+# jax.distributed.initialize (gloo's collectives between processes on the CPU), the mesh spans
+# both processes' devices, and each trains the same call on the same arrays (read from the file
+# the test writes) and writes what it got.
+_PROCESS = """
+import sys
+import jax
+process_id, port, folder = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+jax.config.update("jax_num_cpu_devices", 1)
+jax.config.update("jax_cpu_collectives_implementation", "gloo")
+jax.distributed.initialize(f"localhost:{port}", num_processes=2, process_id=process_id, initialization_timeout=60)
+import pickle
+import numpy as np
+from jax_impl import deep
+with open(f"{folder}/problem.pkl", "rb") as f:
+    params, X, Y, spec, hyper = pickle.load(f)
+trained, costs = deep.train(params, X, Y, spec, world_size=jax.device_count(), **hyper)
+where = sorted({d.process_index for d in jax.devices()}), jax.local_device_count()
+with open(f"{folder}/process{process_id}.pkl", "wb") as f:
+    pickle.dump(({k: np.asarray(v) for k, v in trained.items()}, [float(c) for c in costs], where), f)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("localhost", 0))
+        return s.getsockname()[1]
+
+
+def test_two_processes_over_loopback_equal_one_device(tmp_path):
+    """jax.distributed.initialize in two processes (the README's across-machines run, on one
+    machine): a mesh of one device in each, batches of 64 over m = 209 (every last batch uneven,
+    9/8), nonzero biases; each process's result is one device's to 1e-10."""
+    X, Y = data()
+    with open(tmp_path / "problem.pkl", "wb") as f:
+        pickle.dump((start(), X, Y, SPEC, GD64), f)
+    # One device per process: the flag the suite's conftest set for this process is left out.
+    flags = " ".join(f for f in os.environ.get("XLA_FLAGS", "").split() if "host_platform_device_count" not in f)
+    env = {**os.environ, "XLA_FLAGS": flags}
+    port = _free_port()
+    processes = [subprocess.Popen([sys.executable, "-c", _PROCESS, str(i), str(port), str(tmp_path)], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for i in (0, 1)]
+    try:
+        outputs = [p.communicate(timeout=120)[0] for p in processes]
+    finally:
+        for p in processes:
+            p.kill()
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    one, one_costs = one_device(209, np.float64, tuple(sorted(GD64.items())))
+    for i in (0, 1):
+        with open(tmp_path / f"process{i}.pkl", "rb") as f:
+            trained, costs, (processes_seen, local) = pickle.load(f)
+        assert (processes_seen, local) == ([0, 1], 1)  # the mesh spans both processes
+        assert dict_relative_error(trained, one) <= EXACT and relative_error(costs, one_costs) <= EXACT

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from parity import BACKENDS, compare_training, training_cases
+from parity import BACKENDS, compare_training, dict_relative_error, relative_error, tolerance, training_cases
 
 from .helpers import DTYPES, cuda_params, framework_params, needs
 
@@ -113,3 +113,24 @@ def test_deep_trajectory_on_gpu(backend, batch_size, epochs, steps, dtype):
     row = compare_training(DEEP_CASES[0], backend, "cuda", dtype, epochs=epochs, learning_rate=0.05, batch_size=batch_size)
     assert row["steps"] == steps
     assert_same_trajectory(row)
+
+
+@pytest.mark.parametrize("backend", cuda_params())
+@needs(function="train", training=("batch_size", "world_size"), activation="relu", output="sigmoid")
+def test_data_parallel_on_gpu_equals_the_reference(backend):
+    """world_size = 2 on CUDA (torch: NCCL where each rank has a GPU of its own, gloo over CUDA
+    tensors where they share one; JAX: a mesh of two GPUs) against the reference's one device:
+    batches of 7 of m = 20, so every shard pair is uneven (4/3, 4/3, 3/3), float64."""
+    case = DEEP_CASES[0]
+    if backend.name == "jax":
+        import jax  # the backend under test: its own GPUs
+
+        if len(jax.devices("gpu")) < 2:
+            pytest.skip(f"JAX's mesh of 2 needs 2 GPUs; JAX sees {len(jax.devices('gpu'))}")
+    X, Y = case.data("float64")
+    hyper = dict(learning_rate=0.05, num_epochs=3, batch_size=7, seed=case.seed)
+    ref_params, ref_costs = BACKENDS["numpy"].train("deep", case.params(), X, Y, case.spec, **hyper)
+    params, costs = backend.train("deep", case.params(), X, Y, case.spec, "cuda", world_size=2, **hyper)
+    tol = tolerance("float64", "cuda").grad
+    assert len(costs) == len(ref_costs) == 9
+    assert relative_error(costs, ref_costs) <= tol and dict_relative_error(params, ref_params) <= tol
