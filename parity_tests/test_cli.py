@@ -61,3 +61,20 @@ def test_task_choices_are_the_loaders_tasks(capsys):
     with pytest.raises(SystemExit) as refused:
         build_parser().parse_args(["report", "--task", "ranking"])
     assert refused.value.code == 2 and "invalid choice: 'ranking'" in capsys.readouterr().err
+
+
+def test_no_published_reaches_the_students_run(monkeypatch, tmp_path):
+    """--no-published leaves out the application's published run; without it the run is asked for."""
+    import reports.students as students  # the module the command calls into, spied on
+
+    seen = []
+
+    def spy(path, **options):
+        seen.append(options["published"])
+        raise students.StudentsError("stop here")
+    monkeypatch.setattr(students, "run_students", spy)
+    notebook = tmp_path / "week4.py"
+    notebook.write_text("def L_layer_model(X, Y, layers_dims): pass\n")
+    assert main(["check", str(notebook), "--no-published"]) == 2
+    assert main(["check", str(notebook)]) == 2
+    assert seen == [False, True]
