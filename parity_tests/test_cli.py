@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -78,3 +83,16 @@ def test_no_published_reaches_the_students_run(monkeypatch, tmp_path):
     assert main(["check", str(notebook), "--no-published"]) == 2
     assert main(["check", str(notebook)]) == 2
     assert seen == [False, True]
+
+
+def test_checking_a_numpy_package_starts_no_other_framework(tmp_path):
+    """nn-parity check sets the threads of the backends it runs alone: a NumPy package checked
+    against the reference imports neither torch nor JAX (each is seconds of start-up)."""
+    code = ("import sys\nfrom reports.cli import main\n"
+            "code = main(['check', 'broken_relu_sigmoid_only', '--quick', '--dtype', 'float64', '--no-progress', "
+            f"'--out', {str(tmp_path / 'out')!r}])\n"
+            "print(code, sorted(m for m in ('torch', 'jax') if m in sys.modules))\n")
+    broken = Path(__file__).parent / "broken_backends"
+    done = subprocess.run([sys.executable, "-c", code], cwd=broken, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert done.stdout.split("\n")[-2] == "0 []", (done.stdout[-1500:], done.stderr[-1500:])

@@ -23,7 +23,7 @@ import importlib.metadata
 import sys
 from pathlib import Path
 
-from parity import BackendError, available_backends, register_backend
+from parity import BACKENDS, BackendError, available_backends, register_backend
 from parity.data import TASKS
 
 from .dataset import resolve_dataset
@@ -192,6 +192,23 @@ def _check_students(args) -> int:
     return 0 if run.passed else 1
 
 
+def _check_threads(args) -> list:
+    """The backends a check runs: --against and the package (registered here, which imports
+    it but runs nothing); a student's file runs on the reference alone. A package that cannot
+    be registered is left to the check, whose error says why."""
+    # Lazy: the students' checker loads only for the command that uses it.
+    from .students import is_student_path
+
+    names = [args.against] + ([] if is_student_path(args.package) else [args.package])
+    backends = []
+    for name in dict.fromkeys(names):
+        try:
+            backends.append(BACKENDS[name] if name in BACKENDS else register_backend(name, "command line"))
+        except (BackendError, ValueError, TypeError):
+            continue
+    return backends
+
+
 def _check(args) -> int:
     # Lazy: the conformance runner loads only for the command that uses it.
     from .check import CheckError, print_summary, run_check
@@ -215,8 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # A backend package next to the user (``nn-parity check my_backprop`` in its folder) is
     # found by the registry (``parity.registry.import_package``), as pytest --backend finds it.
-    # Threads first: XLA sizes its pool when JAX starts, which validating a backend may do.
-    configure_threads(args.threads)
+    # Threads first: XLA sizes its pool when JAX starts, which validating a backend may do. A
+    # check sets the threads of the backends it runs alone (``_check_threads``), so checking a
+    # NumPy package or a notebook starts no other framework.
+    configure_threads(args.threads, None if args.command == "report" else _check_threads(args))
     try:
         return _report(args) if args.command == "report" else _check(args)
     except UsageError as exc:

@@ -145,18 +145,18 @@ def current_threads() -> dict:
     return dict(_THREADS)
 
 
-def configure_threads(n: int | None = None) -> dict:
-    """Give every backend ``n`` CPU threads (default: all the cores this process may use),
-    through each one's declared ``set_threads`` (NumPy's BLAS by threadpoolctl, torch's
-    ``set_num_threads``, XLA's flag before JAX starts). Returns the record:
-    ``{"threads": n, backend name: what was done, ...}``."""
+def configure_threads(n: int | None = None, backends=None) -> dict:
+    """Give every backend (or those of ``backends``) ``n`` CPU threads (default: all the cores
+    this process may use), through each one's declared ``set_threads`` (NumPy's BLAS by
+    threadpoolctl, torch's ``set_num_threads``, XLA's flag before JAX starts). Returns the
+    record: ``{"threads": n, backend name: what was done, ...}``."""
     n = _default_threads() if n is None else int(n)
     if n < 1:
         raise ValueError(f"threads must be >= 1, got {n}")
     record: dict = {"threads": n}
     # Declarations only (each package's ``backend`` module): importing a model would start
     # its framework, and XLA must get its flag before it starts.
-    for backend in BACKENDS.values():
+    for backend in BACKENDS.values() if backends is None else backends:
         set_threads = backend.hook("set_threads")
         try:
             record[backend.name] = set_threads(n) if set_threads else "declares no thread control"
