@@ -78,17 +78,17 @@ class Case:
                 factor = self.saturate / np.abs(params["w"].T.astype(np.float64) @ X + params["b"]).max()
                 params["w"], params["b"] = (params["w"] * factor).astype(dtype), params["b"] * factor
             return params
-        params = self._with_bias(init_params(self.spec, self.seed, self.init), "float64")
+        params = self._with_bias(init_params(self.spec, self.seed, self.init))
         if self.saturate:
             params = self._saturated(params)
         return {k: v.astype(dtype) for k, v in params.items()}
 
-    def _with_bias(self, params: dict, dtype) -> dict:
+    def _with_bias(self, p64: dict) -> dict:
         if self.bias:
             rng = np.random.RandomState(self.seed + 2)
             for l in range(1, self.spec.num_layers + 1):
-                params[f"b{l}"] = (self.bias * rng.randn(*params[f"b{l}"].shape)).astype(dtype)
-        return params
+                p64[f"b{l}"] = self.bias * rng.randn(*p64[f"b{l}"].shape)
+        return p64
 
     def _saturated(self, p64: dict) -> dict:
         # Scaled in float64 from the float64 forward pass, so both dtypes saturate alike.

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from parity import Case
-from parity.sections.finite_differences import FD_CASES
+from parity.sections.finite_differences import FD_RELU_SIGMOID
 from reference_numpy import deep, logistic
 
 EPS = 1e-6
@@ -83,7 +83,7 @@ def test_the_relu_gradient_check_is_away_from_the_kink():
     """fd-relu-sigmoid (the gradient check of a ReLU-only package) holds every hidden |Z[l]| at
     1e-2 or more, 10^5 times the difference step (1e-7): no difference crosses ReLU's kink. And
     no hidden unit is off for every example, which would leave its weights unchecked."""
-    case = next(c for c in FD_CASES if c.name == "fd-relu-sigmoid")
+    case = FD_RELU_SIGMOID
     params, (X, _) = case.params(), case.data()
     A = X
     for l in range(1, case.spec.num_layers):

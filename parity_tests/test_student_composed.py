@@ -4,9 +4,11 @@ any of the four fails a row that says which check and which network."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
-from parity.students.composed import SCOPE, composed_backend, course_cases, run_composed
+from parity.students.composed import SCOPE, composed_backend, course_cases, forget, run_composed
 from parity.students.graded import detect, signatures_of
 from parity.students.sandbox import Sandbox
 from reference_numpy.course import ASSIGNMENTS
@@ -76,7 +78,11 @@ def test_the_composition_is_a_backend_declaring_the_course_scope():
     graded = {name: f"my_{name}" for name in ("L_model_forward", "compute_cost", "L_model_backward",
                                               "update_parameters")}
     backend = composed_backend(Box(), graded)
-    assert backend.models() == ("deep",)
-    assert backend.capabilities()["activations"] == SCOPE["activations"] == ("relu",)
-    assert backend.unsupported(model="deep", activation=("tanh",), dtype="float64", device="cpu")
-    assert backend.label == "my_L_model_forward + my_compute_cost + my_L_model_backward + my_update_parameters"
+    try:
+        assert backend.models() == ("deep",)
+        assert backend.capabilities()["activations"] == SCOPE["activations"] == ("relu",)
+        assert backend.unsupported(model="deep", activation=("tanh",), dtype="float64", device="cpu")
+        assert backend.label == "my_L_model_forward + my_compute_cost + my_L_model_backward + my_update_parameters"
+    finally:
+        forget(backend)
+    assert backend.package not in sys.modules

@@ -30,11 +30,11 @@ import numpy as np
 from ..cases import Case
 from ..registry import Backend, reference_backend
 from ..runner import Runner
-from ..sections.finite_differences import fd_section
+from ..sections.finite_differences import FD_RELU_SIGMOID, fd_section
 from ..sections.parity_cases import parity_section, random_cases
 from ..sections.trajectories import trajectory_section
 
-__all__ = ["COMPOSED", "STEP_FUNCTIONS", "SCOPE", "COURSE_SECTIONS", "course_cases", "composed_backend", "run_composed"]
+__all__ = ["COMPOSED", "STEP_FUNCTIONS", "SCOPE", "COURSE_SECTIONS", "course_cases", "composed_backend", "forget", "run_composed"]
 
 COMPOSED = "composed training"
 STEP_FUNCTIONS = ("L_model_forward", "compute_cost", "L_model_backward", "update_parameters")
@@ -57,8 +57,7 @@ COURSE_SECTIONS = (
     parity_section("course cases", "parity", lambda runner: course_cases(runner.quick)),
     trajectory_section("course trajectories", (Case("deep-relu-sigmoid", layer_dims=(4, 6, 3, 1), m=20, bias=0.5),),
                        (("full-batch", None),)),
-    fd_section("course finite differences", ((Case("fd-relu-sigmoid", layer_dims=(3, 4, 3, 1), hidden_activation="relu",
-                                                  m=6, seed=11, bias=0.5),),)),
+    fd_section("course finite differences", ((FD_RELU_SIGMOID,),)),
 )
 
 
@@ -149,7 +148,8 @@ def composed_backend(box, graded: dict[str, str]) -> Backend:
     return Backend("student", name, "a student's file")
 
 
-def _forget(backend: Backend) -> None:
+def forget(backend: Backend) -> None:
+    """Remove a ``composed_backend``'s modules from ``sys.modules``."""
     for key in (backend.package, f"{backend.package}.deep", f"{backend.package}.backend"):
         sys.modules.pop(key, None)
 
@@ -163,7 +163,7 @@ def run_composed(box, graded: dict[str, str], *, quick: bool = False) -> tuple[s
         for section in COURSE_SECTIONS:
             runner.run(section)
     finally:
-        _forget(backend)
+        forget(backend)
     failed = [row for row in runner.rows if row.status == "failed"]
     if failed:
         first = failed[0]

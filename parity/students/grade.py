@@ -18,14 +18,12 @@ cannot take (log of an exact 0 or 1) is a note whatever the student returns.
 from __future__ import annotations
 
 import copy
-import importlib
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ..registry import reference_backend
 from .cases import Case, cases_for
 from .cases_course2 import CASE_MAKERS_COURSE2
 from .cases_models import CASE_MAKERS_MODELS
@@ -34,7 +32,7 @@ from .compare import first_difference, normalise, same_value
 from .composed import COMPOSED, STEP_FUNCTIONS, run_composed
 from .graded import Detection, calls_of, detect, signatures_of
 from .published import PUBLISHED_TIMEOUT, published_run
-from .sandbox import DEFAULT_TIMEOUT, Sandbox, Verdict
+from .sandbox import DEFAULT_TIMEOUT, Sandbox, Verdict, reference_course
 
 __all__ = ["ROW_COLUMNS", "FUNCTION_STATUSES", "FunctionVerdict", "FileResult", "check_file", "reference_course",
            "assignments", "assignment_reference"]
@@ -100,11 +98,6 @@ class FileResult:
                     f" (raised at {f.where})"
                 return text + (f". Probable cause: {f.cause}." if f.cause else ".")
         return None
-
-
-def reference_course():
-    """The reference's course module, imported by the package name the registry holds."""
-    return importlib.import_module(f"{reference_backend().package}.course")
 
 
 def assignment_reference(course, assignment: str | None):

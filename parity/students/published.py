@@ -22,16 +22,14 @@ of its process together, so these runs want a sandbox of their own (``published_
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from ..registry import reference_backend
 from ..tolerance import tolerance
-from .sandbox import Sandbox
+from .sandbox import Sandbox, reference_course
 
 __all__ = ["PublishedRun", "PUBLISHED", "CatPaths", "CatData", "PUBLISHED_CHECK", "PUBLISHED_TIMEOUT",
            "COST_TOLERANCE", "find_cat_data", "load_cat_data", "published_checks", "published_run"]
@@ -210,13 +208,8 @@ def _cost_rows(case: str, theirs: str, costs: list, run: PublishedRun, iteration
     return rows
 
 
-def _reference_course():
-    """The reference's course package, by the name the registry holds (as grade's reference_course)."""
-    return importlib.import_module(f"{reference_backend().package}.course")
-
-
 def _accuracy_rows(case: str, theirs: str, parameters: dict, data: CatData, run: PublishedRun) -> list[dict]:
-    forward = _reference_course().L_model_forward
+    forward = reference_course().L_model_forward
     rows = []
     for name, X, Y, published in (("train", data.train_x, data.train_y, run.train_accuracy),
                                   ("test", data.test_x, data.test_y, run.test_accuracy)):

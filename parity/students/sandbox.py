@@ -19,6 +19,7 @@ This is fault isolation, not a security boundary: the student's code runs as the
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -37,7 +38,7 @@ from .codec import decode, encode, load_arrays, save_arrays
 from .loader import LoadedFile, Origin, load_file
 
 __all__ = ["Verdict", "CallResult", "Sandbox", "STATUSES", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_BYTES",
-           "DEFAULT_COPY_LIMIT_BYTES", "course_package", "copy_filter", "run_file"]
+           "DEFAULT_COPY_LIMIT_BYTES", "course_package", "reference_course", "copy_filter", "run_file"]
 
 STATUSES = ("ok", "error", "timeout", "crashed", "memory")
 DEFAULT_TIMEOUT = 60.0
@@ -114,6 +115,11 @@ class CallResult:
 def course_package() -> str | None:
     """The package of the course's math helpers, as the reference backend declares it."""
     return getattr(reference_backend().declaration, "COURSE_MODULES", None)
+
+
+def reference_course():
+    """The reference's course module, imported by the package name the registry holds."""
+    return importlib.import_module(f"{reference_backend().package}.course")
 
 
 @dataclass
