@@ -13,6 +13,7 @@ The rest of the file runs no student process, or one.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from parity.students import grade
 from parity.students.compare import first_difference, normalise
 from parity.students.graded import detect, signatures_of
 from reference_numpy.course import ASSIGNMENTS
@@ -254,6 +256,15 @@ def test_the_defective_notebook_names_its_function_case_cell_and_cause(class_run
     assert "**First wrong function:** linear_activation_backward is wrong" in md
 
 
+def test_a_write_into_the_callers_arrays_is_named_under_the_courses_argument(class_run):
+    _, _, summary = class_run
+    detail = _row(summary, "writes_into_caller.py", "update_parameters")["detail"]
+    # the W[l] of the case (the variant writes into those, L >= 3 of them), the first three by
+    # the course's name of the argument, and how many more
+    assert re.fullmatch(r"wrote into the caller's parameters\['W1'\], parameters\['W2'\], parameters\['W3'\]"
+                        r"( and \d+ more)?", detail), detail
+
+
 def test_a_hang_and_a_broken_cell_still_give_a_complete_summary(class_run, hang_run):
     code, out, summary = class_run
     assert code == 1
@@ -266,19 +277,49 @@ def test_a_hang_and_a_broken_cell_still_give_a_complete_summary(class_run, hang_
     assert hang["status"] == "error" and f"time limit of {_HANG_LIMIT_S} s" in hang["detail"]
     assert hang["where"].startswith(_hang_where())  # in the student's loop
     assert _row(hangs, "hangs.py", "initialize_parameters_deep")["status"] == "passed"  # before the hang
-    later = _row(hangs, "hangs.py", "L_model_backward")  # after it: the process is gone, said so
-    assert later["status"] == "error" and f"time limit of {_HANG_LIMIT_S} s" in later["detail"]
+    # After it, a fresh process checks the others, with the reference's linear_forward in place of
+    # the student's wherever they call it: the one hang is the one error.
+    assert list(hangs.loc[hangs["file"] == "hangs.py", "status"]).count("error") == 1
+    assert _row(hangs, "hangs.py", "L_model_backward")["status"] == "passed"
+    uses = _row(hangs, "hangs.py", "linear_activation_forward")
+    assert uses["status"] == "passed" and uses["detail"] == \
+        "checked with the reference's linear_forward in place of yours (linear_forward: timeout)"
     assert _row(hangs, "hangs.py", "composed training")["status"] == "skipped"
+    md = (hang_out / "hangs" / "conformance.md").read_text()
+    assert "**First wrong function:** linear_forward did not answer on the case" in md
+    assert f"no answer within the time limit of {_HANG_LIMIT_S} s" in (hang_out / "summary.md").read_text()
     after = hangs[hangs["file"] == "logistic_after_the_hang.py"]  # the next file still checked, in full
     assert len(after) == 5, after.to_dict("records")  # (and passed: test_correct_files_pass_every_graded_function)
     assert (hang_out / "hangs" / "conformance.md").exists()
     broken = summary[summary["file"] == "broken_cell.ipynb"]
-    assert "compute_cost" not in set(broken["course_function"])  # its cell did not parse: not defined
-    assert len(broken) == 10 and set(broken["status"]) == {"passed", "skipped"}
+    # compute_cost's cell does not parse: its verdict is that cell's error, the rest still checked
+    nb = json.loads((COURSE / "step_by_step_correct.ipynb").read_text())
+    cell = next(i + 1 for i, c in enumerate(nb["cells"]) if "".join(c["source"]).startswith("def compute_cost"))
+    cost = _row(summary, "broken_cell.ipynb", "compute_cost")
+    assert cost["status"] == "error" and cost["where"].startswith(f"cell {cell}, line ")
+    assert cost["detail"].startswith("its cell does not parse (SyntaxError: ")
+    assert len(broken) == 11 and set(broken["status"]) == {"passed", "skipped", "error"}
     assert _row(summary, "broken_cell.ipynb", "composed training")["detail"] == \
         "the file does not define compute_cost"
     assert "does not parse" in (out / "broken_cell" / "conformance.md").read_text()
     assert (out / "summary.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_past_max_restarts_the_other_functions_are_said_not_checked(tmp_path, monkeypatch):
+    """sigmoid and initialize_with_zeros both hang: a fresh process after the first (MAX_RESTARTS
+    set to 1 here), none after the second, whose process is gone for the functions after it."""
+    monkeypatch.setattr(grade, "MAX_RESTARTS", 1)
+    path = tmp_path / "hangs_twice.py"
+    path.write_text(variant(LOGISTIC, [("    s = 1 / (1 + np.exp(-z))", "    while True:\n        pass"),
+                                       ("    w = np.zeros((dim, 1))", "    while True:\n        pass")]))
+    result = grade.check_file(path, timeout=3)
+    statuses = {f.course: (f.status, f.stopped, f.detail) for f in result.functions}
+    limit = "no answer within the time limit of 3 s"
+    assert statuses["sigmoid"][:2] == statuses["initialize_with_zeros"][:2] == ("error", "timeout")
+    assert statuses["sigmoid"][2].startswith(limit) and statuses["initialize_with_zeros"][2].startswith(limit)
+    later = [f for f in result.functions if f.course not in ("sigmoid", "initialize_with_zeros")]
+    assert later and all(f.status == "error" and f.detail.startswith(f"not checked: the student's process is gone "
+                                                                     f"({limit}") for f in later), later
 
 
 def test_a_correct_file_exits_0_and_bad_arguments_exit_2(tmp_path, capsys):

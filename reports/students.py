@@ -176,10 +176,22 @@ def _write_summary(run: StudentsRun, table: pd.DataFrame) -> None:
                     + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("passed", "failed", "error", "warning",
                                                                      "skipped"))
                     + f" ({run.seconds:.0f} s)."),
-              ("table", table[["file", "function", "status", "case", "cause"]])]
+              ("table", _readable(table))]
     table.to_csv(run.out / "summary.csv", index=False)
     (run.out / "summary.md").write_text(render_markdown(blocks))
     (run.out / "summary.html").write_text(render_html(blocks, run.out, f"nn-parity check: {run.path.name}"))
+
+
+_DETAIL_CHARS = 160
+
+
+def _readable(table: pd.DataFrame) -> pd.DataFrame:
+    """The summary as read in Markdown and HTML: what differed or what stopped the call (cut to
+    ``_DETAIL_CHARS``; in full in summary.csv) and where, beside the status, case and cause."""
+    shown = table[["file", "function", "status", "case", "detail", "cause", "where"]].copy()
+    details = (" ".join(d.split()) for d in shown["detail"])  # one line a row: a table's cell
+    shown["detail"] = [d if len(d) <= _DETAIL_CHARS else d[:_DETAIL_CHARS - 1] + "…" for d in details]
+    return shown
 
 
 def run_students(path: Path | str, *, out: Path | None = None, timeout: float = 60.0, jobs: int = 1,

@@ -13,11 +13,18 @@ agrees is right, and its difference was its helper's (said in the row). The call
 compared before and after every call: a write into them fails the case, rebinding a dict entry
 is a warning, and so is a float32 case answered in float64. A case the course's own formula
 cannot take (log of an exact 0 or 1) is a note whatever the student returns.
+
+A call that hangs or kills the student's process is its function's verdict; the functions after
+it are checked in a fresh process (``Sandbox.restart``, at most ``MAX_RESTARTS`` a file), with
+the reference's in place of the one that died wherever they use it. A graded function whose
+cell does not parse is an error at that cell and line, not a function the file leaves out.
 """
 
 from __future__ import annotations
 
 import copy
+import inspect
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,17 +38,23 @@ from .causes import FLOAT32_AS_FLOAT64, REBINDS_CALLER, WRITES_INTO_CALLER, Evid
 from .compare import first_difference, normalise, same_value
 from .composed import COMPOSED, STEP_FUNCTIONS, run_composed
 from .graded import Detection, calls_of, detect, signatures_of
+from .loader import Origin, ParseError
 from .published import PUBLISHED_TIMEOUT, published_run
 from .sandbox import DEFAULT_TIMEOUT, Sandbox, Verdict, reference_course
 
 __all__ = ["ROW_COLUMNS", "FUNCTION_STATUSES", "FunctionVerdict", "FileResult", "check_file", "reference_course",
-           "assignments", "assignment_reference"]
+           "assignments", "assignment_reference", "MAX_RESTARTS"]
 
 ROW_COLUMNS = ("check", "case", "quantity", "dtype", "device", "status", "error", "tolerance", "detail",
                "function", "cause")
 FUNCTION_STATUSES = ("passed", "failed", "error", "warning", "skipped")
 _MORE_MAKERS = {**CASE_MAKERS_COURSE2, **CASE_MAKERS_MODELS}
 _RANK = {"passed": 0, "note": 0, "skipped": 0, "warning": 1, "failed": 2, "error": 3}
+# Fresh processes a file gets after one died: a hang in one function does not decide the others',
+# and a file whose every function hangs still ends within (1 + MAX_RESTARTS) time limits.
+MAX_RESTARTS = 3
+_STOPPED = {"timeout": "did not answer", "crashed": "ended its process", "memory": "ran out of memory"}
+_ARGUMENT = re.compile(r"^\[(\d+)\]")
 
 
 @dataclass
@@ -57,6 +70,7 @@ class FunctionVerdict:
     cause: str = ""
     where: str = ""
     checked: int = 0
+    stopped: str = ""  # for an error: how the call ended ("error", "timeout", "crashed", "memory")
 
     def line(self) -> str:
         name = self.theirs if self.theirs == self.course else f"{self.course}: {self.theirs}" \
@@ -91,11 +105,12 @@ class FileResult:
         """The first wrong function in dependency order, in words."""
         for f in self.functions:
             if f.status in ("failed", "error"):
-                text = f"{f.theirs} {'raised' if f.status == 'error' else 'is wrong'}"
+                verb = "is wrong" if f.status == "failed" else _STOPPED.get(f.stopped, "raised")
+                text = f"{f.theirs} {verb}"
                 text += f" on the case {f.case}" if f.case else ""
                 text += f": {f.detail}" if f.detail else ""
-                text += "" if not f.where else f" ({f.where})" if f.where.startswith("defined") else \
-                    f" (raised at {f.where})"
+                text += "" if not f.where else f" ({f.where})" if f.where.startswith("defined") or verb != "raised" \
+                    else f" (raised at {f.where})"
                 return text + (f". Probable cause: {f.cause}." if f.cause else ".")
         return None
 
@@ -115,6 +130,18 @@ def _where(function) -> str:
     return f"{function.__module__}:{function.__name__}"
 
 
+def _reached(source: str, function: str, names) -> list[str]:
+    """Which of ``names`` ``function`` uses, directly or through others of ``names``."""
+    found: dict[str, None] = {}
+    todo = [function]
+    while todo:
+        for name in calls_of(source, todo.pop(), names):
+            if name not in found and name != function:
+                found[name] = None
+                todo.append(name)
+    return list(found)
+
+
 def _row(check, case: Case | None, quantity, status, detail, theirs, cause="", error=None, tol=None) -> dict:
     return {"check": check, "case": case.label if case else "", "quantity": quantity,
             "dtype": case.dtype if case else "", "device": "cpu", "status": status, "error": error,
@@ -124,7 +151,8 @@ def _row(check, case: Case | None, quantity, status, detail, theirs, cause="", e
 class _FunctionCheck:
     """The cases of one course function on the student's, in the open sandbox."""
 
-    def __init__(self, box: Sandbox, course, detection: Detection, name: str, result: FileResult):
+    def __init__(self, box: Sandbox, course, detection: Detection, name: str, result: FileResult,
+                 dead: dict[str, Verdict]):
         self.box, self.course, self.name = box, course, name
         self.theirs = detection.graded[name]
         self.result = result
@@ -133,7 +161,14 @@ class _FunctionCheck:
         used = calls_of(box.loaded.source, self.theirs, others)
         # The reference's in place of each graded function this one uses (by the student's name).
         self.substitute = {n: _where(getattr(course, back[n])) for n in used if hasattr(course, back[n])}
+        # ... and from the first call, in place of one whose call killed a process, wherever this
+        # one reaches it (through the student's other graded functions too).
+        reached = _reached(box.loaded.source, self.theirs, others)
+        self.always = {n: _where(getattr(course, back[n])) for n in reached if n in dead and hasattr(course, back[n])}
         self.verdict = FunctionVerdict(name, self.theirs)
+        if self.always:
+            self.verdict.detail = (f"checked with the reference's {', '.join(self.always)} in place of yours "
+                                   f"({'; '.join(f'{n}: {dead[n].status}' for n in self.always)})")
         line = signatures_of(box.loaded.source).get(self.theirs)
         origin = box.loaded.origin(line.line) if line is not None and line.line else None
         self.defined_at = f"defined at {origin}" if origin else ""
@@ -147,9 +182,11 @@ class _FunctionCheck:
                 v = self.verdict
                 v.status, v.case, v.detail, v.cause = status, case.label, row["detail"], row["cause"]
                 v.where = row.get("_where") or self.defined_at
+                v.stopped = row.get("_stopped", "")
             elif status == "passed" and row["detail"] and not self.verdict.detail:
                 self.verdict.detail = row["detail"]  # right only with the reference's helpers: say so
             row.pop("_where", None)
+            row.pop("_stopped", None)
             if status == "error" and self.box._dead is not None:
                 break  # the process is gone: every later call would say the same
         if self.verdict.checked == 0 and self.verdict.status == "passed":
@@ -161,7 +198,8 @@ class _FunctionCheck:
         return fn(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
 
     def _call(self, case: Case, substitute: dict | None):
-        return self.box.call(self.theirs, *case.args, echo_args=True, substitute=substitute, **case.kwargs)
+        return self.box.call(self.theirs, *case.args, echo_args=True, substitute=substitute or self.always or None,
+                             **case.kwargs)
 
     def _case(self, case: Case) -> tuple[str, dict]:
         try:
@@ -178,7 +216,7 @@ class _FunctionCheck:
             return "skipped", _row(self.name, case, "output", "skipped", f"the reference refuses this case: "
                                    f"{refused}", self.theirs)
         status, row = self._outcome(case, call, expected)
-        if status in ("failed", "error") and self.substitute and self.box._dead is None:
+        if status in ("failed", "error") and self.substitute.keys() - self.always.keys() and self.box._dead is None:
             # Once more with the reference's helpers: an upstream defect is the helper's verdict.
             status2, row2 = self._outcome(case, self._call(case, self.substitute), expected)
             if status2 not in ("failed", "error"):
@@ -196,14 +234,28 @@ class _FunctionCheck:
         message = verdict.message
         cause = probable_cause(Evidence(self.name, case, module=self.course, exception=message))
         row = _row(self.name, case, "output", "error", message, self.theirs, cause.name if cause else "")
-        row["_where"] = verdict.where()
+        row["_where"], row["_stopped"] = verdict.where(), verdict.status
         return "error", row
+
+    def _named(self, path: str) -> str:
+        """``[0]['W1']`` (the first argument's entry W1) under the course's name for the argument:
+        ``parameters['W1']``."""
+        try:
+            names = list(inspect.signature(getattr(self.course, self.name)).parameters)
+        except (TypeError, ValueError):
+            return path
+        found = _ARGUMENT.match(path)
+        if found is None or int(found.group(1)) >= len(names):
+            return path
+        return names[int(found.group(1))] + path[found.end():]
 
     def _compare(self, case: Case, call, expected) -> tuple[str, dict]:
         student = normalise(self.name, call.value, expected)
         if call.written:
-            return "failed", _row(self.name, case, call.written[0], "failed",
-                                  f"wrote into the caller's {', '.join(call.written[:3])}", self.theirs,
+            written = [self._named(path) for path in call.written]
+            more = f" and {len(written) - 3} more" if len(written) > 3 else ""
+            return "failed", _row(self.name, case, written[0], "failed",
+                                  f"wrote into the caller's {', '.join(written[:3])}{more}", self.theirs,
                                   WRITES_INTO_CALLER.name)
         difference = first_difference(self.name, student, expected, case.dtype, "output")
         if difference is not None and difference.kind != "dtype":
@@ -244,14 +296,22 @@ def check_file(path: Path | str, *, timeout: float = DEFAULT_TIMEOUT, assignment
         reference = assignment_reference(course, detection.assignment)
         if detection.assignment is None:
             result.notes.append("no graded function of the course's assignments found (by name and signature)")
+        broken = _unparsed(box.loaded.parse_errors)
+        dead: dict[str, Verdict] = {}  # the student's functions whose call killed a process
         for name in table.get(detection.assignment, ()):
             if name in detection.unfit:
                 result.functions.append(FunctionVerdict(name, name, "skipped", detail=detection.unfit[name]))
                 continue
             if name not in detection.graded:
+                theirs = (mapping or {}).get(name, name)
+                if theirs in broken:
+                    result.functions.append(_unparsed_verdict(name, theirs, broken[theirs], result))
                 continue
-            verdict = _check_function(box, reference, detection, name, result)
+            verdict = _check_function(box, reference, detection, name, result, dead)
             result.functions.append(verdict)
+            if box._dead is not None and len(dead) < MAX_RESTARTS and box.import_verdict.status in ("ok", "error"):
+                dead[verdict.theirs] = box._dead
+                box.restart()
         if detection.assignment == "deep_step_by_step":
             result.functions.append(_composed(box, detection, result))
     if detection.assignment == "deep_application" and published:
@@ -263,6 +323,23 @@ def check_file(path: Path | str, *, timeout: float = DEFAULT_TIMEOUT, assignment
         _fold(result, rows)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _unparsed(errors: tuple[ParseError, ...]) -> dict[str, ParseError]:
+    """The functions that cells which do not parse define (their ``def`` lines), the first such
+    cell for each."""
+    out: dict[str, ParseError] = {}
+    for error in errors:
+        for name in error.defines:
+            out.setdefault(name, error)
+    return out
+
+
+def _unparsed_verdict(name: str, theirs: str, error: ParseError, result: FileResult) -> FunctionVerdict:
+    detail = f"its cell does not parse ({error.message}); the function was not defined"
+    result.rows.append(_row(name, None, "output", "error", detail, theirs))
+    return FunctionVerdict(name, theirs, "error", detail=detail, where=str(Origin(error.cell, error.line,
+                                                                                  error.file_line)))
 
 
 def _fold(result: FileResult, rows: list[dict]) -> None:
@@ -294,12 +371,12 @@ def _composed(box, detection, result) -> FunctionVerdict:
     return FunctionVerdict(COMPOSED, theirs, status, case, detail, checked=checked)
 
 
-def _check_function(box, course, detection, name, result) -> FunctionVerdict:
+def _check_function(box, course, detection, name, result, dead) -> FunctionVerdict:
     theirs = detection.graded[name]
-    if box._dead is not None:
-        verdict = FunctionVerdict(name, theirs, "error", detail=box._dead.message, where=box._dead.where())
-        result.rows.append(_row(name, None, "output", "error", box._dead.message, theirs))
-        return verdict
+    if box._dead is not None:  # the import died, or MAX_RESTARTS processes did
+        detail = f"not checked: the student's process is gone ({box._dead.message})"
+        result.rows.append(_row(name, None, "output", "error", detail, theirs))
+        return FunctionVerdict(name, theirs, "error", detail=detail, where=box._dead.where(), stopped=box._dead.status)
     if not hasattr(course, name):
         reason = f"the reference has no {name} yet"
         result.rows.append(_row(name, None, "output", "skipped", reason, theirs))
@@ -312,4 +389,4 @@ def _check_function(box, course, detection, name, result) -> FunctionVerdict:
         reason = f"no cases for {name} in {detection.assignment} yet"
         result.rows.append(_row(name, None, "output", "skipped", reason, theirs))
         return FunctionVerdict(name, theirs, "skipped", detail=reason)
-    return _FunctionCheck(box, course, detection, name, result).run(cases)
+    return _FunctionCheck(box, course, detection, name, result, dead).run(cases)

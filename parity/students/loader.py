@@ -48,6 +48,9 @@ SUFFIXES = (".ipynb", ".py")
 _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 _PY_CELL_MARKER = re.compile(r"^(# In\[[^\]]*\]:|# %%)")
 _HELP_LINE = re.compile(r"^\s*(\?{1,2}[\w.]+|[\w.]+\?{1,2})\s*$")  # IPython's np.dot? and ??np.dot
+# A top-level ``def`` in a cell that does not parse: the function the student meant to define
+# there, which the checker must not take for one the file leaves out.
+_TOP_DEF = re.compile(r"^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -66,12 +69,14 @@ class Origin:
 
 @dataclass(frozen=True)
 class ParseError:
-    """A cell that does not parse: where (cell, line in the cell) and the parser's message."""
+    """A cell that does not parse: where (cell, line in the cell), the parser's message and the
+    functions the cell's top-level ``def`` lines name (``defines``)."""
 
     cell: int
     line: int | None
     message: str
     file_line: int | None = None
+    defines: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"cell {self.cell}, line {self.line}: {self.message}"
@@ -271,7 +276,8 @@ def load_cells(cells: list[tuple[str | None, int | None]], path: Path | str = "<
             tree = parse(blanked)
         except SyntaxError as exc:
             file_line = None if file_start is None or exc.lineno is None else file_start + exc.lineno - 1
-            errors.append(ParseError(number, exc.lineno, f"{type(exc).__name__}: {exc.msg}", file_line))
+            errors.append(ParseError(number, exc.lineno, f"{type(exc).__name__}: {exc.msg}", file_line,
+                                     tuple(dict.fromkeys(_TOP_DEF.findall(blanked)))))
             continue
         cell_lines = blanked.splitlines()
         for node in tree.body:

@@ -7,11 +7,12 @@
 The process (``parity.students.worker``, started without the harness's package imports) runs in a temporary copy of the file's
 folder, with the folder first on ``sys.path`` (copies of the course's helpers there are used
 as they are), under a memory limit (``RLIMIT_AS``, 2 GiB by default), a file-size limit and a
-cap on what it prints; the file's time limit (60 s by default) covers its import and every
-call together. A hang, a crash (a signal, ``os._exit``), ``sys.exit``, an exception or an
-output flood is a ``Verdict`` with the status, a message and the student's cell and line where
-it raised (for a hang, where it was running: the process dumps its stack on SIGUSR1 before the
-whole process group is killed). The copy is removed on close.
+cap on what it prints; the time limit (60 s by default) covers the process's import and
+every call together (``restart`` gives a file a fresh process, and a fresh limit, after one
+died). A hang, a crash (a signal, ``os._exit``), ``sys.exit``, an exception or an output flood
+is a ``Verdict`` with the status, a message and the student's cell and line where it raised (for
+a hang, where it was running: the process dumps its stack on SIGUSR1 before the whole process
+group is killed). The copy is removed on close.
 Values cross as JSON and arrays files (``codec``: raw bytes of number dtypes), never as pickles.
 
 This is fault isolation, not a security boundary: the student's code runs as the checker's user.
@@ -200,6 +201,14 @@ class Sandbox:
         else:
             self.import_verdict = self._verdict(answer, "importing the file")
         return self.import_verdict
+
+    def restart(self) -> Verdict:
+        """A fresh process, with a fresh time limit, for a file whose process died (a hang, a
+        crash): closed, then loaded, copied and imported again as by ``start``."""
+        self.close()
+        self._proc, self._dead, self._calls = None, None, 0
+        self.not_copied.clear()
+        return self.start()
 
     def close(self) -> None:
         """End the process (its whole group) and remove the temporary copy."""
