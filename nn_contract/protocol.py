@@ -14,8 +14,11 @@ Python values and functions, so that it needs nothing from nn-parity to be impor
     The modules it needs (``("torch",)``) and ``EXTRA``, the pip extra that installs them.
 ``CAPABILITIES``
     A dict with any of the keys of ``CAPABILITY_KEYS``; each value a tuple of names
-    (``{"models": ("deep",), "dtypes": ("float64",), "training": ("optimizer", "lambd")}``).
-    A key left out is probed. ``"world_size"`` in ``"training"``: ``deep.train(..., *,
+    (``{"models": ("deep",), "dtypes": ("float64",), "training": ("optimizer", "lambd")}``;
+    ``"training"`` names ``TRAINING_OPTIONS``, ``"batch_size"`` for mini-batches: a backend
+    that declares ``"training"`` without it is checked on full batches only). A key left out
+    is probed (a ``NotImplementedError``, ``ValueError`` or ``TypeError`` on a tiny call is a
+    refusal, skipped with its message). ``"world_size"`` in ``"training"``: ``deep.train(..., *,
     world_size=k)`` trains data parallel as CONTRACT.md's "Data parallel" defines it (every
     mini-batch in k contiguous shards, ``nn_contract.shards``; shard sums of gradients added
     and divided by the step's m_t), equal to one device; undeclared, a backend whose
@@ -58,9 +61,10 @@ __all__ = ["CAPABILITY_KEYS", "TRAINING_OPTIONS", "NativeStep"]
 
 # What a backend can declare it supports; the values are the contract's names.
 CAPABILITY_KEYS = ("models", "activations", "outputs", "losses", "dtypes", "devices", "training", "optimizers")
-# The keyword options of ``deep.train`` beyond course 1 (CONTRACT.md, "Training methods"), and
-# ``world_size`` (CONTRACT.md, "Data parallel").
-TRAINING_OPTIONS = ("optimizer", "lambd", "keep_prob", "decay_rate", "world_size")
+# The keyword options of ``deep.train`` a backend may declare in ``CAPABILITIES["training"]``:
+# mini-batches (``batch_size`` below m) and the others beyond course 1 (CONTRACT.md, "Training
+# methods"), and ``world_size`` (CONTRACT.md, "Data parallel").
+TRAINING_OPTIONS = ("batch_size", "optimizer", "lambd", "keep_prob", "decay_rate", "world_size")
 
 
 @dataclass

@@ -29,6 +29,10 @@ FEATURES = {
     "optimizer": "optimizers",
 }
 _REFUSALS = (NotImplementedError, ValueError, TypeError)
+# Training options probed by a call: every train takes them in its signature (batch_size is the
+# course's), so only a call shows whether the backend honours them. The others (lambd, ...) are
+# refused by leaving them out of the signature, or shown wrong by the checks.
+_PROBED_OPTIONS = ("batch_size", "world_size")
 _PROBES: dict[tuple, str | None] = {}
 
 
@@ -72,7 +76,7 @@ def _probe_call(backend, key: str, value) -> str | None:
         dtype = value
     elif key == "optimizer":
         call, options = "train", {"optimizer": getattr(optim, value)(), "num_epochs": 1}
-    elif key == "training":  # world_size, the one option whose refusal a call can show
+    elif key == "training":  # world_size and batch_size: options a train can refuse for any value
         call, options = "train", {value: 2, "num_epochs": 1}
     if "deep" not in backend.models():
         model = "logistic"
@@ -128,9 +132,9 @@ def unsupported_reason(backend, features: dict) -> str | None:
                 fn = "cost_and_grads" if "cost_and_grads" in _values(features.get("function")) else "train"
                 if not backend.accepts(model, fn, value):
                     return f"{backend.name}'s {model}.{fn} takes no {value}= option"
-                if value == "world_size":
+                if value in _PROBED_OPTIONS:
                     # Taken (by name or **kwargs) is not yet honoured: a train that refuses
-                    # world_size=2 on a tiny problem lacks data parallel.
+                    # world_size=2, or batches of 2 of 4 examples, on a tiny problem lacks it.
                     reason = _probe_call(backend, feature, value)
                     if reason:
                         return reason
@@ -151,7 +155,7 @@ def supported_summary(backend) -> dict[str, str]:
         "loss": LOSS_NAMES,
         "dtype": ("float64", "float32"),
         "device": ("cpu", "cuda"),
-        "training": ("batch_size",) + TRAINING_OPTIONS,
+        "training": TRAINING_OPTIONS,
     }
     summary = {"models": ", ".join(backend.models()) or "none",
                "functions": ", ".join(f"{m}.{f}" for m in backend.models() for f in

@@ -18,7 +18,8 @@ skipped with the reason. A test says what it needs with the marker ``needs``:
 keywords are fixed features (``model``, ``function``, ``activation``, ``output``, ``loss``,
 ``dtype``, ``device``, ``training``, ``optimizer``; a value may be ``value_of("param")``);
 positional names are the test's parameters that carry features: one named after a feature
-(``dtype``, ``output``, ``hidden`` for the hidden activation, ...) gives its value, a ``Case``
+(``dtype``, ``output``, ``hidden`` for the hidden activation, ...) gives its value,
+``batch_size`` the training option ``batch_size`` unless it is None (a full batch), a ``Case``
 or ``ModelSpec`` its model, activations, output and loss, an optimizer its name. A test
 without the marker needs the ``deep`` model; ``model=("logistic", "deep")`` needs both.
 Nothing is caught: a backend that has what a test needs and gets it wrong fails. ``require``
@@ -140,6 +141,10 @@ def _from_parameter(features: dict[str, list], name: str, value) -> None:
 
     from .cases import Case  # lazy: as above
 
+    if name == "batch_size":  # mini-batches need the training option; a full batch (None) does not
+        if value is not None:
+            _add(features, "training", "batch_size")
+        return
     feature = _ALIASES.get(name, name)
     if feature in FEATURE_NAMES:
         _add(features, feature, value.name if isinstance(value, OPTIMIZERS) else value)

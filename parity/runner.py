@@ -189,7 +189,8 @@ def refusal_check(runner: Runner, name: str, argument: str, needs: Mapping[str, 
 
 
 def _short(value) -> str:
-    text = repr(value)
+    """``value``'s repr on one line (an array's rows joined), cut to 80 characters."""
+    text = " ".join(repr(value).split())
     return text if len(text) <= 80 else text[:77] + "..."
 
 

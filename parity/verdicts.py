@@ -144,7 +144,8 @@ def gradient_check(backend: Backend, model: str, params: dict, X, Y, spec=None, 
     if not np.isfinite(difference):
         difference = math.inf
     i = int(np.nanargmax(np.abs(analytic - numeric))) if np.isfinite(analytic).any() else 0
-    return difference, f"worst entry {where[i]}: got {analytic[i]!r}, central difference {numeric[i]!r}"
+    return difference, (f"worst entry {where[i]}: got {float(analytic[i])!r}, "
+                        f"central difference {float(numeric[i])!r}")
 
 
 def train_case(backend: Backend, case: Case, dtype: str, device: str, batch_size: int | None, epochs: int,

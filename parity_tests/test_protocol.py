@@ -196,8 +196,9 @@ def test_a_partial_backend_gets_the_checks_that_apply(broken_tables):
 
 
 def test_a_relu_sigmoid_package_gets_saturation_finite_differences_and_random_architectures(broken_tables):
-    """A package of the course's networks (ReLU hidden layers, a sigmoid output) runs each check
-    that has such a configuration, on it, and passes; the others skip with its refusal."""
+    """A package of the course's networks (ReLU hidden layers, a sigmoid output; full batches
+    only) runs each check that has such a configuration, on it, and passes; the others skip with
+    its refusal, mini-batches among them."""
     table = broken_tables("broken_relu_sigmoid_only")
     ran = table[table["status"] != "skipped"]
     assert (ran["status"] == "passed").all(), ran[ran["status"] != "passed"].head().to_string()
@@ -206,6 +207,12 @@ def test_a_relu_sigmoid_package_gets_saturation_finite_differences_and_random_ar
     assert list(ran.loc[ran["check"] == "finite-differences", "case"]) == ["fd-relu-sigmoid"]
     random = table[table["check"] == "random-architecture"]
     assert len(random) == 6 * 2 * 2 and (random["status"] == "passed").all()  # --quick: 6 cases, 2 dtypes, J and grads
+    # bad input asked of its configuration: refused by its validation, after its own support check
+    assert (ran["check"] == "bad-input").sum() == 13
+    trajectories = table[(table["check"] == "trajectory") & (table["case"].str.startswith("deep-relu-sigmoid"))]
+    assert set(trajectories.loc[trajectories["status"] == "passed", "case"]) == {"deep-relu-sigmoid full-batch"}
+    mini = trajectories[trajectories["case"] != "deep-relu-sigmoid full-batch"]
+    assert len(mini) == 4 and mini["detail"].str.contains("refused training 'batch_size' when probed: ValueError").all()
     skipped = table[table["status"] == "skipped"]
     assert skipped["detail"].str.startswith("broken_relu_sigmoid_only").all(), skipped["detail"].unique()  # its own lack
 

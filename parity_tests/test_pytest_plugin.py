@@ -47,6 +47,17 @@ def cost_and_grads(params, X, Y, spec):
         if l > 1:
             dZ = (params[f"W{l}"].T @ dZ) * (caches[l - 2][1] > 0)
     return cost, grads
+
+
+def train(params, X, Y, spec, *, learning_rate=0.0075, num_epochs=1, batch_size=None, seed=0):
+    if batch_size is not None and batch_size < X.shape[1]:
+        raise ValueError(f"tiny_relu: full batches only, got batch_size={batch_size}")
+    costs = []
+    for _ in range(num_epochs):
+        cost, grads = cost_and_grads(params, X, Y, spec)
+        params = {k: v - learning_rate * grads["d" + k] for k, v in params.items()}
+        costs.append(cost)
+    return params, costs
 '''
 
 TESTS = '''
@@ -102,9 +113,19 @@ def test_two_models(backend):
 
 
 @pytest.mark.parametrize("backend", ["tiny_relu"])
-@pytest.mark.needs(function="train")
+@pytest.mark.needs(function="predict")
 def test_by_name(backend):
-    raise AssertionError("runs only where deep.train is there")
+    raise AssertionError("runs only where deep.predict is there")
+
+
+@pytest.mark.parametrize("backend", TINY)
+@pytest.mark.parametrize("batch_size", [None, 2], ids=["full", "mini"])
+@pytest.mark.needs("batch_size", function="train")
+def test_by_batch_size(backend, batch_size):
+    spec = ModelSpec((3, 2, 1))
+    X, Y = np.random.RandomState(0).randn(3, 4), np.array([[0.0, 1.0, 1.0, 0.0]])
+    _, costs = backend.train("deep", init_params(spec, 0, "xavier"), X, Y, spec, num_epochs=3, batch_size=batch_size)
+    assert len(costs) == 3
 
 
 @pytest.mark.parametrize("backend", TINY)
@@ -179,7 +200,11 @@ def outcomes(tmp_path_factory):
     ("test_by_value_of[leaky_relu-tiny]", "skipped", "refused activation 'leaky_relu'"),
     ("test_output[tiny]", "skipped", "refused output 'softmax'"),
     ("test_two_models[tiny]", "skipped", "tiny_relu has no 'logistic' model"),
-    ("test_by_name[tiny_relu]", "skipped", "tiny_relu has no deep.train"),
+    ("test_by_name[tiny_relu]", "skipped", "tiny_relu has no deep.predict"),
+    # a full batch needs no batch_size; mini-batches ask, and the package's refusal skips them
+    ("test_by_batch_size[full-tiny]", "passed", ""),
+    ("test_by_batch_size[mini-tiny]", "skipped", "tiny_relu refused training 'batch_size' when probed: "
+                                                 "ValueError: tiny_relu: full batches only, got batch_size=2"),
     # What is not declared is not caught: the package's own refusal and a missing model fail.
     ("test_undeclared_refusal_fails[tiny]", "failure", "NotImplementedError"),
     ("test_undeclared_model_fails[tiny]", "failure", "has no 'logistic' model"),

@@ -13,7 +13,7 @@ The rule, by a fenced block's language:
   any duration), and it exits 0.
 - ``sh``: not run here: installs, ``make`` and the benchmarks (minutes, a network). Each line
   starts with a command listed in ``SHELL_COMMANDS``, so a new one is classified before it lands.
-- A python block in ``SLOW`` (a minute or more) has only its imports run by ``make test``;
+- A python block in ``SLOW`` (the longest: seconds to a minute each) has only its imports run by ``make test``;
   ``python parity_tests/test_readme.py --all`` runs every block whole and prints each console
   command's real output, and ``--write`` puts the real counts into the README's quoted lines.
 - A block without a language (the layout) is not code.

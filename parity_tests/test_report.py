@@ -64,7 +64,7 @@ _NO_ROWS = {
     "run_training": lambda *args, **kwargs: (pd.DataFrame(columns=list(training_module.TRAINING_COLUMNS)), []),
     "run_conventions": lambda *args, **kwargs: (pd.DataFrame(columns=list(conventions_module.CONVENTIONS_COLUMNS)),
                                                 [], {}),
-    "run_timing": lambda *args, **kwargs: (pd.DataFrame(), pd.DataFrame(), []),
+    "run_timing": lambda *args, **kwargs: (pd.DataFrame(), pd.DataFrame(), [], []),
     "run_data_parallel": lambda *args, **kwargs: (pd.DataFrame(), pd.DataFrame(), []),
 }
 

@@ -343,3 +343,52 @@ def test_an_environment_hook_that_raises_is_recorded(monkeypatch):
     backends = environment.collect_environment({"threads": 1})["backends"]
     assert backends["torch"]["framework_error"] == "OSError: no driver" and "framework" not in backends["torch"]
     assert "framework" in backends["jax"]
+
+
+# --------------------------------------------------------------------------- what a partial backend lacks
+
+BROKEN = ROOT / "parity_tests" / "broken_backends"
+
+
+@pytest.fixture
+def relu_sigmoid_only(monkeypatch):
+    """The package of the course's networks: ReLU + sigmoid, full batches, no predict_proba."""
+    monkeypatch.syspath_prepend(str(BROKEN))
+    return Backend("broken_relu_sigmoid_only", "broken_relu_sigmoid_only", "command line")
+
+
+def test_training_skips_a_network_the_backend_refuses_and_runs_one_it_takes(relu_sigmoid_only):
+    from nn_contract import ModelSpec
+    from reports.training import run_training
+
+    data = resolve_dataset(None)
+    tanh = type(data)(**{**data.__dict__, "spec": ModelSpec(data.spec.layer_dims, hidden_activation="tanh")})
+    table, skipped = run_training(tanh, 4, [(relu_sigmoid_only, "cpu")], ("float64",))
+    assert set(table["backend"]) == {"numpy"} and (table["error"] == "").all()  # it raised nowhere
+    mine = [s for s in skipped if s["backend"] == relu_sigmoid_only.name]
+    assert len(mine) == 6 and all("refused activation 'tanh' when probed" in s["reason"] for s in mine)
+    relu = type(data)(**{**data.__dict__, "spec": ModelSpec(data.spec.layer_dims, hidden_activation="relu")})
+    table, skipped = run_training(relu, 4, [(relu_sigmoid_only, "cpu")], ("float64",))
+    ran = table[table["backend"] == relu_sigmoid_only.name]
+    assert set(ran["method"]) == {"GD"} and (ran["error"] == "").all()  # its train takes no other option
+    assert {s["method"] for s in skipped} == {"GD + decay", "Momentum", "Momentum + decay", "Adam", "Adam + decay"}
+
+
+def test_timing_names_what_it_could_not_time_and_the_report_says_so(relu_sigmoid_only, monkeypatch):
+    # Not a measurement: every workload is asked of a backend without predict_proba (so none is
+    # timed through its train), past the machine's limits, which are stood in for.
+    monkeypatch.setattr(timing_section, "_limits", lambda device, dtype, quick: (object(), {"device": device}))
+    monkeypatch.setattr(timing_section, "timing_repeats", lambda *args: 1)
+    rows, _, workloads, skipped = timing_section.run_timing(True, [(relu_sigmoid_only, "cpu")], ("cpu",),
+                                                           ("float64",), 1)
+    assert rows.empty and [s["workload"] for s in skipped] == [w.name for w in workloads]
+    assert {s["reason"] for s in skipped} == {"broken_relu_sigmoid_only has no deep.predict_proba",
+                                              "broken_relu_sigmoid_only has no 'logistic' model "
+                                              "(broken_relu_sigmoid_only.logistic)"}
+    r = _results([_parity_row("numpy"), _parity_row("torch")])
+    object.__setattr__(r, "timing_skipped", skipped)
+    text = _text(r)
+    assert f"timing: {len(workloads)} run(s) of broken_relu_sigmoid_only skipped" in text
+    assert "Everything requested was run." not in text
+    assert "Not timed (the backend lacks what the workload needs):" in text
+    assert "broken_relu_sigmoid_only has no deep.predict_proba" in text

@@ -49,7 +49,7 @@ def assert_same_trajectory(row):
 
 @pytest.mark.parametrize("case, batch_size, epochs, steps, dtype", deep_trajectory_params())
 @pytest.mark.parametrize("backend", framework_params())
-@needs("case", "dtype", function="train", training="batch_size")
+@needs("case", "dtype", "batch_size", function="train")
 def test_deep_trajectory(backend, case, batch_size, epochs, steps, dtype):
     row = compare_training(case, backend, "cpu", dtype, epochs=epochs, learning_rate=0.05, batch_size=batch_size)
     assert row["steps"] == steps

@@ -110,14 +110,15 @@ def collect_results(data: ReportData, *, quick: bool, devices: tuple[str, ...], 
         conventions, conventions_skipped, formulas = run_conventions(
             CONVENTION_EPOCHS[quick], progress=bar, only=convention_names(quick),
             device="cpu" if "cpu" in devices else devices[0])
-    timing, limits, workloads = run_timing(quick, pairs, devices, dtypes, repeats, progress=bar)
+    timing, limits, workloads, timing_skipped = run_timing(quick, pairs, devices, dtypes, repeats, progress=bar)
     # After timing, on the report's threads: the step-time part shares them among the workers.
     data_parallel, dp_drift, dp_skipped = run_data_parallel(quick, threads.get("threads") or 1, progress=bar)
     bar.set_description("environment, plots, report")
     return ReportResults(
         data=data, quick=quick, devices=devices, dtypes=dtypes, repeats=repeats, parity=parity, training=training,
         training_skipped=training_skipped, conventions=conventions, conventions_skipped=conventions_skipped,
-        formulas=formulas, timing=flag_busy(timing), limits=limits, workloads=workloads, vectorisation=vectorisation,
+        formulas=formulas, timing=flag_busy(timing), limits=limits, workloads=workloads, timing_skipped=timing_skipped,
+        vectorisation=vectorisation,
         environment=collect_environment(threads), not_run=not_run, available=[b.name for b in available_backends()],
         unavailable={b.name: b.unavailable_reason() for b in BACKENDS.values() if not b.available()},
         reference=reference_backend().name, seconds=time.perf_counter() - started, data_parallel=data_parallel,

@@ -143,6 +143,7 @@ def _not_run_blocks(r: ReportResults) -> list[tuple]:
     blocks: list[tuple] = [("h", 2, "What was not run")]
     lines = [f"{x['backend']} on {x['device']}: {x['reason']}" for x in r.not_run if x["backend"] not in r.unavailable]
     lines += [f"{name}: not usable here: {reason}" for name, reason in r.unavailable.items()]
+    lines += _section_skips(r)
     blocks.append(("list", lines) if lines else ("p", "Everything requested was run."))
     gpu_ran = not r.parity.empty and (r.parity["device"] == "cuda").any()
     if not gpu_ran:
@@ -152,6 +153,22 @@ def _not_run_blocks(r: ReportResults) -> list[tuple]:
                "; ".join(f"{x['backend']}: {x['reason']}" for x in gpu_rows) or "no GPU here")
         blocks.append(("p", f"GPU rows were not run ({why}). " + GPU_UNVERIFIED))
     return blocks
+
+
+def _section_skips(r: ReportResults) -> list[str]:
+    """A line per section that skipped something for a backend it ran (its section says what
+    and why)."""
+    lines = []
+    for section, skipped in (("training", r.training_skipped), ("conventions", r.conventions_skipped),
+                             ("timing", r.timing_skipped), ("data parallel", r.data_parallel_skipped)):
+        counts: dict[str, int] = {}
+        for row in skipped:
+            if row["backend"] not in r.unavailable:
+                counts[row["backend"]] = counts.get(row["backend"], 0) + 1
+        if counts:
+            runs = ", ".join(f"{n} run(s) of {b}" for b, n in counts.items())
+            lines.append(f"{section}: {runs} skipped (the {section} section says what and why)")
+    return lines
 
 
 def _parity_blocks(r: ReportResults) -> list[tuple]:
@@ -291,7 +308,8 @@ def report_blocks(results: ReportResults, images: dict) -> list[tuple]:
     blocks: list[tuple] = [("h", 1, TITLE), ("list", _header(r))]
     blocks += _verdict(r) + _errors_blocks(r) + _not_run_blocks(r) + _parity_blocks(r)
     blocks += _training_blocks(r, images) + _conventions_blocks(r, images)
-    blocks += timing_blocks(r.timing, r.limits, r.workloads, r.environment, r.repeats, images)
+    blocks += timing_blocks(r.timing, r.limits, r.workloads, r.environment, r.repeats, images,
+                            _skips(r.timing_skipped, "workload"))
     blocks += data_parallel_blocks(r.data_parallel, r.data_parallel_drift, r.data_parallel_skipped,
                                    images.get("data_parallel"))
     blocks += _vectorisation_blocks(r)

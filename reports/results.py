@@ -88,7 +88,7 @@ class ReportResults:
     tables: ``parity`` (``parity.csv``), ``training`` and ``training_skipped``,
     ``conventions``, ``conventions_skipped`` and ``formulas`` ({backend: {case: formula}}),
     ``data_parallel``, ``data_parallel_drift`` and ``data_parallel_skipped`` (``reports.data_parallel``),
-    ``timing`` (with its busy flags), ``limits`` and ``workloads``, ``vectorisation``. What ran
+    ``timing`` (with its busy flags), ``limits``, ``workloads`` and ``timing_skipped``, ``vectorisation``. What ran
     where: ``environment`` (``environment.json`` without its ``report`` entry), ``not_run``
     ({backend, device, reason}), ``available`` (backend names), ``unavailable`` (name ->
     reason), ``reference`` (the reference backend's name), ``seconds``.
@@ -121,6 +121,7 @@ class ReportResults:
     data_parallel: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_parallel_drift: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_parallel_skipped: list = field(default_factory=list)
+    timing_skipped: list = field(default_factory=list)
     errors: list = field(init=False)
     verdict: Verdict = field(init=False)
 

@@ -106,15 +106,18 @@ def _limits_table(limits: pd.DataFrame) -> pd.DataFrame:
 
 
 def timing_blocks(timing: pd.DataFrame, limits: pd.DataFrame, workloads, environment: dict, repeats: int,
-                  images: dict) -> list[tuple]:
+                  images: dict, not_timed: list[str] = ()) -> list[tuple]:
     """The "Timing" section: how it was timed, the machine's limits, the workloads, the busy
-    sentence, the table and the figures (``images``: ``step``, ``sweep_m``, ``sweep_width``)."""
+    sentence, the table, what was not timed (``not_timed``: a line per backend and reason) and
+    the figures (``images``: ``step``, ``sweep_m``, ``sweep_width``)."""
     blocks: list[tuple] = [("h", 2, "Timing")]
+    skips = [("p", "Not timed (the backend lacks what the workload needs):"), ("list", list(not_timed))] \
+        if not_timed else []
     if timing.empty:
         blocks.append(("p", "No timing rows were run on the requested devices."))
         if not limits.empty:
             blocks.append(("table", _limits_table(limits)))
-        return blocks
+        return blocks + skips
     threads = (environment.get("threads") or {}).get("threads")
     blocks.append(("p", f"Each backend's native path (NumPy by hand, a torch `nn.Module` with autograd and an "
                         f"in-place update, a jitted JAX step; a backend that declares no native step is timed "
@@ -139,6 +142,7 @@ def timing_blocks(timing: pd.DataFrame, limits: pd.DataFrame, workloads, environ
         blocks.append(("table", work))
     blocks.append(("p", busy_sentence(timing)))
     blocks.append(("table", timing_table(timing)))
+    blocks += skips
     for key, caption in (("step", "Median step time per workload, backend, device and dtype"),
                          ("sweep_m", "Step time against batch size m (log-log)"),
                          ("sweep_width", "Step time against hidden width (log-log)")):

@@ -76,12 +76,13 @@ def _limits(device: str, dtype: str, quick: bool):
 
 
 def run_timing(quick: bool, pairs, devices, dtypes, repeats: int,
-               progress=None) -> tuple[pd.DataFrame, pd.DataFrame, list[Workload]]:
+               progress=None) -> tuple[pd.DataFrame, pd.DataFrame, list[Workload], list[dict]]:
     """(the rows of ``timing.csv`` before the busy flags, ``TIMING_COLUMNS``; the limits
-    table, ``LIMITS_COLUMNS``; the workloads). ``progress`` advances once per workload,
-    backend and dtype."""
+    table, ``LIMITS_COLUMNS``; the workloads; the skips ``{backend, device, dtype, workload,
+    reason}`` of a backend that lacks what a workload needs). ``progress`` advances once per
+    workload, backend and dtype."""
     workloads = standard_workloads(quick)
-    rows, limits_rows = [], []
+    rows, limits_rows, skipped = [], [], []
     for device in devices:
         device_pairs = [b for b, d in pairs if d == device]
         if not device_pairs:
@@ -97,7 +98,12 @@ def run_timing(quick: bool, pairs, devices, dtypes, repeats: int,
                     if progress is not None:
                         progress.set_description(f"timing {workload.name} {backend.name} {device} {dtype}")
                         progress.update(1)
-                    if limits is None or backend.unsupported(**_needs(workload, backend, device, dtype)):
+                    if limits is None:  # the limits row says why
+                        continue
+                    reason = backend.unsupported(**_needs(workload, backend, device, dtype))
+                    if reason:
+                        skipped.append({"backend": backend.name, "device": device, "dtype": dtype,
+                                        "workload": workload.name, "reason": reason})
                         continue
                     try:
                         timed = time_workload(workload, backend, device, dtype, repeats=n, limits=limits)
@@ -106,4 +112,4 @@ def run_timing(quick: bool, pairs, devices, dtypes, repeats: int,
                         continue
                     rows += [{**row, **_shape(workload), "error": ""} for row in timed]
     return (pd.DataFrame(rows, columns=list(TIMING_COLUMNS)), pd.DataFrame(limits_rows, columns=list(LIMITS_COLUMNS)),
-            workloads)
+            workloads, skipped)

@@ -93,6 +93,10 @@ def run_training(data: ReportData, steps: int, pairs, dtypes, progress=None) -> 
     reference = reference_backend()
     pairs = [(reference, "cpu")] + [(b, d) for b, d in pairs if b.name != reference.name]
     frames, skipped = [], []
+    # What every method needs of the data's network, beside its own options.
+    network = {"activation": tuple(dict.fromkeys(data.spec.activations[:-1])), "output": data.spec.output,
+               "loss": data.spec.loss}
+    batches = () if batch_size is None else ("batch_size",)
     if progress is not None:
         progress.set_description("training")
     for method in training_methods(steps, per_epoch, data.learning_rate):
@@ -100,7 +104,9 @@ def run_training(data: ReportData, steps: int, pairs, dtypes, progress=None) -> 
             X, Y = data.X.astype(dtype), data.Y.astype(dtype)
             curve = None
             for backend, device in pairs:
-                reason = backend.unsupported(model="deep", dtype=dtype, **method["features"])
+                features = {**network, **method["features"]}
+                features["training"] = batches + tuple(features.get("training", ()))
+                reason = backend.unsupported(model="deep", dtype=dtype, **features)
                 if reason:
                     if dtype == dtypes[0]:
                         skipped.append({"backend": backend.name, "device": device, "method": method["method"],

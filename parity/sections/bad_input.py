@@ -15,10 +15,15 @@ from ..runner import Runner, Section, refusal_check
 __all__ = ["BAD_INPUT", "bad_inputs"]
 
 
+# The course's network (ReLU hidden layers, a sigmoid output), which every backend of the
+# course's scope takes: a refusal of the bad input is asked of the configuration it supports.
+_HIDDEN = "relu"
+
+
 def bad_inputs() -> Iterator[tuple[str, str, Callable]]:
     """(name, the argument the error must name, call) for each kind of bad input;
     ``call(backend)`` makes the call."""
-    spec = ModelSpec((3, 4, 1), hidden_activation="tanh")
+    spec = ModelSpec((3, 4, 1), hidden_activation=_HIDDEN)
     rng = np.random.RandomState(0)
     X, Y = rng.randn(3, 5), (rng.rand(1, 5) > 0.5).astype(float)
     params = init_params(spec, 0, "xavier")
@@ -54,7 +59,10 @@ def _checks(runner: Runner):
     for name, argument, call in bad_inputs():
         model = "logistic" if name.startswith("logistic") else "deep"
         function = "train" if "train" in name else "cost_and_grads"
-        yield refusal_check(runner, name, argument, {"model": model, "function": function}, call)
+        needs = {"model": model, "function": function}
+        if model == "deep":
+            needs.update(activation=_HIDDEN, output="sigmoid")
+        yield refusal_check(runner, name, argument, needs, call)
 
 
 BAD_INPUT = Section("bad input", _checks)

@@ -51,7 +51,9 @@ def _checks(runner: Runner):
     for name, options, training, optimizer in _RUNS:
         for dtype in runner.dtypes:
             for device in runner.devices:
-                needs = {**case_features(_CASE, dtype, device), "function": "train", "training": training}
+                # in mini-batches of 5 (of m = 20): batch_size too
+                needs = {**case_features(_CASE, dtype, device), "function": "train",
+                         "training": ("batch_size", *training)}
                 if optimizer:
                     needs["optimizer"] = optimizer
                 yield Planned("training-methods", name, "costs", dtype, device, needs,
