@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from parity import BACKENDS, Backend, tolerance
+from parity import BACKENDS, Backend, builtin_cases, tolerance
 from reports import busy, plots, prose, render, results, timing_prose, timing_section
 from reports.conventions import WAYS, conventions_summary, formula_table, run_conventions
 from reports.dataset import resolve_dataset
@@ -392,3 +392,19 @@ def test_timing_names_what_it_could_not_time_and_the_report_says_so(relu_sigmoid
     assert "Everything requested was run." not in text
     assert "Not timed (the backend lacks what the workload needs):" in text
     assert "broken_relu_sigmoid_only has no deep.predict_proba" in text
+
+
+def test_parity_names_the_cases_a_backend_does_not_support(relu_sigmoid_only):
+    from reports.parity_section import QUICK_CASES, run_parity
+
+    cases = [c for c in builtin_cases() if c.name in QUICK_CASES]
+    table, skipped = run_parity(cases, [relu_sigmoid_only], ("cpu",), ("float64",))
+    ran = table[table["backend"] == relu_sigmoid_only.name]
+    assert set(ran["case"]) == {"hidden-relu"} and ran["passed"].all()
+    assert {s["case"] for s in skipped} == set(QUICK_CASES) - {"hidden-relu"}
+    assert all(s["reason"].startswith("broken_relu_sigmoid_only") for s in skipped)
+    r = _results([_parity_row("numpy"), _parity_row("torch")])
+    object.__setattr__(r, "parity_skipped", skipped)
+    text = _text(r)
+    assert f"parity: {len(skipped)} run(s) of broken_relu_sigmoid_only skipped" in text
+    assert "Not compared (the backend does not support the case):" in text

@@ -117,12 +117,12 @@ def variant(template: Path, substitutions: list[tuple[str, str]]) -> str:
 
 
 def _broken_cell_notebook(path: Path) -> None:
-    """The correct notebook with compute_cost's cell cut short: that cell does not parse."""
+    """The correct notebook with linear_backward's cell cut short: that cell does not parse."""
     nb = json.loads((COURSE / "step_by_step_correct.ipynb").read_text())
     for cell in nb["cells"]:
         source = "".join(cell["source"])
-        if source.startswith("def compute_cost"):
-            cell["source"] = source.replace("np.log(1 - AL))", "np.log(1 - AL)")
+        if source.startswith("def linear_backward"):
+            cell["source"] = source.replace("np.dot(dZ, A_prev.T)", "np.dot(dZ, A_prev.T")
     path.write_text(json.dumps(nb))
 
 
@@ -292,15 +292,21 @@ def test_a_hang_and_a_broken_cell_still_give_a_complete_summary(class_run, hang_
     assert len(after) == 5, after.to_dict("records")  # (and passed: test_correct_files_pass_every_graded_function)
     assert (hang_out / "hangs" / "conformance.md").exists()
     broken = summary[summary["file"] == "broken_cell.ipynb"]
-    # compute_cost's cell does not parse: its verdict is that cell's error, the rest still checked
+    # linear_backward's cell does not parse: its verdict is that cell's error, the rest still
+    # checked, its callers with the reference's in its place
     nb = json.loads((COURSE / "step_by_step_correct.ipynb").read_text())
-    cell = next(i + 1 for i, c in enumerate(nb["cells"]) if "".join(c["source"]).startswith("def compute_cost"))
-    cost = _row(summary, "broken_cell.ipynb", "compute_cost")
-    assert cost["status"] == "error" and cost["where"].startswith(f"cell {cell}, line ")
-    assert cost["detail"].startswith("its cell does not parse (SyntaxError: ")
-    assert len(broken) == 11 and set(broken["status"]) == {"passed", "skipped", "error"}
+    cell = next(i + 1 for i, c in enumerate(nb["cells"]) if "".join(c["source"]).startswith("def linear_backward"))
+    backward = _row(summary, "broken_cell.ipynb", "linear_backward")
+    assert backward["status"] == "error" and backward["where"] == f"cell {cell}, line 4"
+    assert backward["detail"].startswith("its cell does not parse (SyntaxError: ")
+    assert len(broken) == 11 and list(broken["status"]).count("error") == 1
+    for caller in ("linear_activation_backward", "L_model_backward"):
+        row = _row(summary, "broken_cell.ipynb", caller)
+        assert row["status"] == "passed" and row["detail"] == ("checked with the reference's linear_backward in "
+                                                               "place of yours (linear_backward: its cell does "
+                                                               "not parse)"), row.to_dict()
     assert _row(summary, "broken_cell.ipynb", "composed training")["detail"] == \
-        "the file does not define compute_cost"
+        "composed only once every function passes on its own (first: linear_backward)"
     assert "does not parse" in (out / "broken_cell" / "conformance.md").read_text()
     assert (out / "summary.html").read_text().startswith("<!DOCTYPE html>")
 
@@ -318,8 +324,8 @@ def test_past_max_restarts_the_other_functions_are_said_not_checked(tmp_path, mo
     assert statuses["sigmoid"][:2] == statuses["initialize_with_zeros"][:2] == ("error", "timeout")
     assert statuses["sigmoid"][2].startswith(limit) and statuses["initialize_with_zeros"][2].startswith(limit)
     later = [f for f in result.functions if f.course not in ("sigmoid", "initialize_with_zeros")]
-    assert later and all(f.status == "error" and f.detail.startswith(f"not checked: the student's process is gone "
-                                                                     f"({limit}") for f in later), later
+    gone = f"not checked: 2 of the student's processes died, the most a file is given (the last: {limit}"
+    assert later and all(f.status == "error" and f.detail.startswith(gone) and f.where == "" for f in later), later
 
 
 def test_a_correct_file_exits_0_and_bad_arguments_exit_2(tmp_path, capsys):

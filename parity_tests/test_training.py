@@ -88,15 +88,16 @@ def test_first_cost_is_before_the_first_update(backend):
     assert costs[1] < costs[0]
 
 
+@pytest.mark.parametrize("batch_size", [None, 8], ids=["full-batch", "mini-batch"])
 @pytest.mark.parametrize("backend", [pytest.param(BACKENDS[n], id=n) for n in BACKENDS])
-@needs(function="train", training="batch_size", activation="relu", output="sigmoid")
-def test_train_leaves_the_callers_arrays_alone(backend):
+@needs("batch_size", function="train", activation="relu", output="sigmoid")
+def test_train_leaves_the_callers_arrays_alone(backend, batch_size):
     case = DEEP_CASES[0]
     X, Y = case.data()
     params = case.params()
     before = {k: v.copy() for k, v in params.items()}
     X0, Y0 = X.copy(), Y.copy()
-    new, _ = backend.train("deep", params, X, Y, case.spec, learning_rate=0.05, num_epochs=3, batch_size=8)
+    new, _ = backend.train("deep", params, X, Y, case.spec, learning_rate=0.05, num_epochs=3, batch_size=batch_size)
     for key in params:
         np.testing.assert_array_equal(params[key], before[key])
         assert not np.shares_memory(new[key], params[key])

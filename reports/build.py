@@ -103,7 +103,8 @@ def collect_results(data: ReportData, *, quick: bool, devices: tuple[str, ...], 
     vectorisation = measure_vectorisation(quick)
     bar.update(1)
     with _one_thread(threads.get("threads")):
-        parity = run_parity(parity_cases(data, quick), available_backends(), devices, dtypes, progress=bar)
+        parity, parity_skipped = run_parity(parity_cases(data, quick), available_backends(), devices, dtypes,
+                                            progress=bar)
         training, training_skipped = run_training(data, training_steps(quick), pairs, dtypes, progress=bar)
         # On the CPU where it was asked for (formulas do not depend on the device); with
         # --device cuda alone, on the GPU, or skipped with the reason where there is none.
@@ -118,6 +119,7 @@ def collect_results(data: ReportData, *, quick: bool, devices: tuple[str, ...], 
         data=data, quick=quick, devices=devices, dtypes=dtypes, repeats=repeats, parity=parity, training=training,
         training_skipped=training_skipped, conventions=conventions, conventions_skipped=conventions_skipped,
         formulas=formulas, timing=flag_busy(timing), limits=limits, workloads=workloads, timing_skipped=timing_skipped,
+        parity_skipped=parity_skipped,
         vectorisation=vectorisation,
         environment=collect_environment(threads), not_run=not_run, available=[b.name for b in available_backends()],
         unavailable={b.name: b.unavailable_reason() for b in BACKENDS.values() if not b.available()},

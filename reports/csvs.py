@@ -33,7 +33,7 @@ def report_record(results: ReportResults) -> dict:
             "timing_repeats": results.repeats, "data": results.data.name, "not_run": results.not_run,
             "unavailable_backends": results.unavailable, "training_skipped": results.training_skipped,
             "conventions_skipped": results.conventions_skipped, "data_parallel_skipped": results.data_parallel_skipped,
-            "timing_skipped": results.timing_skipped,
+            "timing_skipped": results.timing_skipped, "parity_skipped": results.parity_skipped,
             "errors": results.errors,
             "passed": results.verdict.passed, "busy_thresholds": busy_thresholds()}
 

@@ -2,8 +2,8 @@
 reference's, case by case, with the tolerance of CONTRACT.md.
 
 A backend that raises on a case gets a failed row with the error (``error`` column), and the
-section goes on; a combination a backend does not support is left out (``nn-parity check``
-counts those, with the reasons).
+section goes on; a combination a backend does not support is left out of the rows and named,
+with the reason, among the section's skips.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _failed(case, backend: str, device: str, dtype: str, exc: Exception) -> dict
             "grad_tol": tol.grad, "passed": False, "error": error_text(exc)}
 
 
-def _case_rows(case, dtype: str, backends, devices) -> list[dict]:
+def _case_rows(case, dtype: str, backends, devices, skipped: list[dict]) -> list[dict]:
     reference = reference_backend()
     try:
         X, Y = case.data(dtype)
@@ -50,7 +50,11 @@ def _case_rows(case, dtype: str, backends, devices) -> list[dict]:
     rows = []
     for backend in backends:
         for device in devices:
-            if backend.unsupported(**case_features(case, dtype, device)) is not None:
+            reason = backend.unsupported(**case_features(case, dtype, device))
+            if reason is not None:
+                if backend.device_reason(device) is None:  # a device it lacks is said once, in "What was not run"
+                    skipped.append({"backend": backend.name, "device": device, "dtype": dtype, "case": case.name,
+                                    "reason": reason})
                 continue
             try:
                 rows.append({**compare_case(case, backend, device, dtype, expected), "error": ""})
@@ -59,15 +63,16 @@ def _case_rows(case, dtype: str, backends, devices) -> list[dict]:
     return rows
 
 
-def run_parity(cases, backends, devices, dtypes, progress=None) -> pd.DataFrame:
-    """One row per case × backend × device × dtype (``PARITY_COLUMNS``), the reference's own
-    rows included; ``progress`` (a tqdm bar) advances once per case and dtype."""
-    rows = []
+def run_parity(cases, backends, devices, dtypes, progress=None) -> tuple[pd.DataFrame, list[dict]]:
+    """(one row per case × backend × device × dtype, ``PARITY_COLUMNS``, the reference's own
+    rows included; the skips ``{backend, device, dtype, case, reason}`` of what a backend does
+    not support on a device it has); ``progress`` (a tqdm bar) advances once per case and dtype."""
+    rows, skipped = [], []
     if progress is not None:
         progress.set_description("parity")
     for case in cases:
         for dtype in dtypes:
-            rows += _case_rows(case, dtype, list(backends), list(devices))
+            rows += _case_rows(case, dtype, list(backends), list(devices), skipped)
             if progress is not None:
                 progress.update(1)
-    return pd.DataFrame(rows, columns=list(PARITY_COLUMNS))
+    return pd.DataFrame(rows, columns=list(PARITY_COLUMNS)), skipped

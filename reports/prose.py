@@ -159,7 +159,7 @@ def _section_skips(r: ReportResults) -> list[str]:
     """A line per section that skipped something for a backend it ran (its section says what
     and why)."""
     lines = []
-    for section, skipped in (("training", r.training_skipped), ("conventions", r.conventions_skipped),
+    for section, skipped in (("parity", r.parity_skipped), ("training", r.training_skipped), ("conventions", r.conventions_skipped),
                              ("timing", r.timing_skipped), ("data parallel", r.data_parallel_skipped)):
         counts: dict[str, int] = {}
         for row in skipped:
@@ -181,6 +181,9 @@ def _parity_blocks(r: ReportResults) -> list[tuple]:
     if r.parity.empty:
         return blocks + [("p", "No rows.")]
     blocks.append(("table", _parity_summary(r.parity)))
+    if r.parity_skipped:
+        blocks += [("p", "Not compared (the backend does not support the case):"),
+                   ("list", _skips(r.parity_skipped, "case"))]
     if r.verdict.parity_failures:
         failed = r.parity[~r.parity["passed"].astype(bool)].drop(columns=["cost"])
         blocks += [("p", "Comparisons outside tolerance, or that raised:"), ("table", failed)]

@@ -85,7 +85,7 @@ class ReportResults:
     """Everything the report says, computed once by ``reports.build``.
 
     The request: ``data``, ``quick``, ``devices``, ``dtypes``, ``repeats``. The sections'
-    tables: ``parity`` (``parity.csv``), ``training`` and ``training_skipped``,
+    tables: ``parity`` (``parity.csv``) and ``parity_skipped``, ``training`` and ``training_skipped``,
     ``conventions``, ``conventions_skipped`` and ``formulas`` ({backend: {case: formula}}),
     ``data_parallel``, ``data_parallel_drift`` and ``data_parallel_skipped`` (``reports.data_parallel``),
     ``timing`` (with its busy flags), ``limits``, ``workloads`` and ``timing_skipped``, ``vectorisation``. What ran
@@ -122,6 +122,7 @@ class ReportResults:
     data_parallel_drift: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_parallel_skipped: list = field(default_factory=list)
     timing_skipped: list = field(default_factory=list)
+    parity_skipped: list = field(default_factory=list)
     errors: list = field(init=False)
     verdict: Verdict = field(init=False)
 

@@ -60,6 +60,8 @@ def _checks(runner: Runner):
         model = "logistic" if name.startswith("logistic") else "deep"
         function = "train" if "train" in name else "cost_and_grads"
         needs = {"model": model, "function": function}
+        if argument == "batch_size":  # a backend without mini-batches need not judge a batch size
+            needs["training"] = "batch_size"
         if model == "deep":
             needs.update(activation=_HIDDEN, output="sigmoid")
         yield refusal_check(runner, name, argument, needs, call)

@@ -18,7 +18,7 @@ import numpy as np
 
 from nn_contract import ModelSpec, init_params
 
-from ..cases import Case, case_features, training_cases
+from ..cases import Case, case_features, first_supported, training_cases
 from ..runner import Planned, Runner, Section, refusal_check
 from ..tolerance import dict_relative_error, relative_error, tolerance
 from ..verdicts import compare_trajectory
@@ -133,7 +133,7 @@ def _biases(runner: Runner, model, name, case):
 def _bad_options():
     """(name, argument, what it needs, call): refusals the contract asks for beyond
     ``bad_input.bad_inputs``, each naming the argument."""
-    spec = ModelSpec((3, 4, 1), hidden_activation="tanh")
+    spec = ModelSpec((3, 4, 1), hidden_activation="relu")  # the course's network, which every backend takes
     rng = np.random.RandomState(0)
     X, Y = rng.randn(3, 5), (rng.rand(1, 5) > 0.5).astype(float)
     params = init_params(spec, 0, "xavier")
@@ -167,16 +167,19 @@ def _checks(runner: Runner):
     for model in ("deep", "logistic"):
         name = f"{model} with nonzero biases"
         biased = Case(name, model=model, layer_dims=(4, 5, 1), hidden_activation="tanh", m=9)
-        yield Planned("contract", name, "cost and grads", "float64", "cpu", _needs(biased),
-                      partial(_biases, runner, model, name, biased))
+        if model == "deep":  # on ReLU hidden layers where the backend has no tanh
+            relu = Case(f"{name} (ReLU)", layer_dims=(4, 5, 1), hidden_activation="relu", m=9)
+            biased = first_supported((biased, relu), "float64", "cpu", runner.skip_reason)
+        yield Planned("contract", biased.name, "cost and grads", "float64", "cpu", _needs(biased),
+                      partial(_biases, runner, model, biased.name, biased))
     name = "logistic training with L2 (lambd=0.5)"
     logistic = next(c for c in training_cases() if c.model == "logistic")
     yield Planned("contract", name, "costs", "float64", "cpu", _needs(logistic, function="train", training="lambd"),
                   partial(compare_trajectory, runner, logistic, None, "float64", "cpu", name, 6, check="contract",
                           lambd=0.5))
     for name, argument, needs, call in _bad_options():
-        yield refusal_check(runner, name, argument,
-                            {"model": "deep", "activation": "tanh", "function": "cost_and_grads", **needs}, call)
+        yield refusal_check(runner, name, argument, {"model": "deep", "activation": "relu", "output": "sigmoid",
+                                                     "function": "cost_and_grads", **needs}, call)
 
 
 SHARED_CONVENTIONS = Section("shared conventions", _checks)

@@ -17,7 +17,8 @@ cannot take (log of an exact 0 or 1) is a note whatever the student returns.
 A call that hangs or kills the student's process is its function's verdict; the functions after
 it are checked in a fresh process (``Sandbox.restart``, at most ``MAX_RESTARTS`` a file), with
 the reference's in place of the one that died wherever they use it. A graded function whose
-cell does not parse is an error at that cell and line, not a function the file leaves out.
+cell does not parse is an error at that cell and line, not a function the file leaves out, and
+the reference's stands in for it likewise.
 """
 
 from __future__ import annotations
@@ -152,7 +153,7 @@ class _FunctionCheck:
     """The cases of one course function on the student's, in the open sandbox."""
 
     def __init__(self, box: Sandbox, course, detection: Detection, name: str, result: FileResult,
-                 dead: dict[str, Verdict]):
+                 stand_in: dict[str, tuple[str, str]]):
         self.box, self.course, self.name = box, course, name
         self.theirs = detection.graded[name]
         self.result = result
@@ -161,14 +162,16 @@ class _FunctionCheck:
         used = calls_of(box.loaded.source, self.theirs, others)
         # The reference's in place of each graded function this one uses (by the student's name).
         self.substitute = {n: _where(getattr(course, back[n])) for n in used if hasattr(course, back[n])}
-        # ... and from the first call, in place of one whose call killed a process, wherever this
-        # one reaches it (through the student's other graded functions too).
-        reached = _reached(box.loaded.source, self.theirs, others)
-        self.always = {n: _where(getattr(course, back[n])) for n in reached if n in dead and hasattr(course, back[n])}
+        # ... and from the first call, in place of one whose call killed a process or whose cell
+        # does not parse (``stand_in``: the student's name -> the course's, why), wherever this one
+        # reaches it (through the student's other graded functions too).
+        reached = _reached(box.loaded.source, self.theirs, [*others, *stand_in])
+        self.always = {n: _where(getattr(course, stand_in[n][0])) for n in reached
+                       if n in stand_in and hasattr(course, stand_in[n][0])}
         self.verdict = FunctionVerdict(name, self.theirs)
         if self.always:
             self.verdict.detail = (f"checked with the reference's {', '.join(self.always)} in place of yours "
-                                   f"({'; '.join(f'{n}: {dead[n].status}' for n in self.always)})")
+                                   f"({'; '.join(f'{n}: {stand_in[n][1]}' for n in self.always)})")
         line = signatures_of(box.loaded.source).get(self.theirs)
         origin = box.loaded.origin(line.line) if line is not None and line.line else None
         self.defined_at = f"defined at {origin}" if origin else ""
@@ -297,7 +300,8 @@ def check_file(path: Path | str, *, timeout: float = DEFAULT_TIMEOUT, assignment
         if detection.assignment is None:
             result.notes.append("no graded function of the course's assignments found (by name and signature)")
         broken = _unparsed(box.loaded.parse_errors)
-        dead: dict[str, Verdict] = {}  # the student's functions whose call killed a process
+        stand_in: dict[str, tuple[str, str]] = {}  # the student's name -> (the course's, why)
+        restarts = 0
         for name in table.get(detection.assignment, ()):
             if name in detection.unfit:
                 result.functions.append(FunctionVerdict(name, name, "skipped", detail=detection.unfit[name]))
@@ -306,11 +310,13 @@ def check_file(path: Path | str, *, timeout: float = DEFAULT_TIMEOUT, assignment
                 theirs = (mapping or {}).get(name, name)
                 if theirs in broken:
                     result.functions.append(_unparsed_verdict(name, theirs, broken[theirs], result))
+                    stand_in[theirs] = (name, "its cell does not parse")
                 continue
-            verdict = _check_function(box, reference, detection, name, result, dead)
+            verdict = _check_function(box, reference, detection, name, result, stand_in)
             result.functions.append(verdict)
-            if box._dead is not None and len(dead) < MAX_RESTARTS and box.import_verdict.status in ("ok", "error"):
-                dead[verdict.theirs] = box._dead
+            if box._dead is not None and restarts < MAX_RESTARTS and box.import_verdict.status in ("ok", "error"):
+                stand_in[verdict.theirs] = (name, box._dead.status)
+                restarts += 1
                 box.restart()
         if detection.assignment == "deep_step_by_step":
             result.functions.append(_composed(box, detection, result))
@@ -358,9 +364,8 @@ def _composed(box, detection, result) -> FunctionVerdict:
     missing = [n for n in STEP_FUNCTIONS if n not in detection.graded]
     wrong = [f.theirs for f in result.functions if f.status in ("failed", "error")]
     if missing or wrong or box._dead is not None:
-        why = (f"the file does not define {', '.join(missing)}" if missing else
-               f"composed only once every function passes on its own (first: {wrong[0]})" if wrong else
-               "the student's process is gone")
+        why = (f"composed only once every function passes on its own (first: {wrong[0]})" if wrong else
+               f"the file does not define {', '.join(missing)}" if missing else "the student's process is gone")
         result.rows.append(_row(COMPOSED, None, "output", "skipped", why, theirs))
         return FunctionVerdict(COMPOSED, theirs, "skipped", detail=why)
     status, case, detail, checks = run_composed(box, detection.graded)
@@ -371,12 +376,14 @@ def _composed(box, detection, result) -> FunctionVerdict:
     return FunctionVerdict(COMPOSED, theirs, status, case, detail, checked=checked)
 
 
-def _check_function(box, course, detection, name, result, dead) -> FunctionVerdict:
+def _check_function(box, course, detection, name, result, stand_in) -> FunctionVerdict:
     theirs = detection.graded[name]
-    if box._dead is not None:  # the import died, or MAX_RESTARTS processes did
-        detail = f"not checked: the student's process is gone ({box._dead.message})"
+    if box._dead is not None:  # the import died, or the last of MAX_RESTARTS fresh processes did
+        detail = ("not checked: the file's import did not finish" if box.import_verdict.status not in ("ok", "error")
+                  else f"not checked: {MAX_RESTARTS + 1} of the student's processes died, the most a file is given")
+        detail += f" (the last: {box._dead.message}, at {box._dead.where() or 'an unknown line'})"
         result.rows.append(_row(name, None, "output", "error", detail, theirs))
-        return FunctionVerdict(name, theirs, "error", detail=detail, where=box._dead.where(), stopped=box._dead.status)
+        return FunctionVerdict(name, theirs, "error", detail=detail, stopped=box._dead.status)
     if not hasattr(course, name):
         reason = f"the reference has no {name} yet"
         result.rows.append(_row(name, None, "output", "skipped", reason, theirs))
@@ -389,4 +396,4 @@ def _check_function(box, course, detection, name, result, dead) -> FunctionVerdi
         reason = f"no cases for {name} in {detection.assignment} yet"
         result.rows.append(_row(name, None, "output", "skipped", reason, theirs))
         return FunctionVerdict(name, theirs, "skipped", detail=reason)
-    return _FunctionCheck(box, course, detection, name, result, dead).run(cases)
+    return _FunctionCheck(box, course, detection, name, result, stand_in).run(cases)

@@ -191,6 +191,8 @@ def _call(module: types.ModuleType, request: dict, job: dict, state: dict) -> di
         return _failure(exc, job, state)
     finally:
         module.__dict__.update(saved)
+        for name in substitutes.keys() - saved.keys():  # one the file does not define (its cell did not parse)
+            module.__dict__.pop(name, None)
     seconds = time.perf_counter() - start
     # The same array objects, compared with their copies: a write into the caller's array (W -= ...)
     # as against a dict entry rebound to a new array (parameters["W1"] = W - ...), which leaves it.
