@@ -371,7 +371,7 @@ def train(params: dict, X, Y, spec: ModelSpec, learning_rate: float = 0.0075, nu
     the training runs in a child Python started with
     ``--xla_force_host_platform_device_count=k`` and its result is returned as here (a
     child's start and compile cost seconds; set XLA_FLAGS before JAX starts to avoid it).
-    Fewer GPUs than k: ValueError.
+    Fewer GPUs than k, or more host devices than ``parallel.MAX_HOST_DEVICES``: ValueError.
     """
     world_size = check_world_size(world_size)
     params, X, Y = check_deep_inputs(params, X, Y, spec)

@@ -47,7 +47,7 @@ from nn_contract.shards import shard_bounds, shard_sizes
 from . import HOST_DEVICES
 from .losses import LOSSES
 
-__all__ = ["AXIS", "HOST_DEVICES", "HOST_DEVICE_FLAG", "DataParallel", "exact_layout", "mean_layout",
+__all__ = ["AXIS", "HOST_DEVICES", "HOST_DEVICE_FLAG", "MAX_HOST_DEVICES", "DataParallel", "exact_layout", "mean_layout",
            "weighted_cost", "shard_mean_cost", "mesh_sharding", "host_device_flags",
            "train_in_subprocess"]
 
@@ -55,6 +55,10 @@ AXIS = "data"
 # HOST_DEVICES: the host devices jax_impl's package face asks XLA for when it is imported
 # before JAX starts (a child process for a larger world_size asks for world_size).
 HOST_DEVICE_FLAG = "--xla_force_host_platform_device_count"
+# The most host devices a CPU mesh is given: XLA's CPU collectives wait for one thread per
+# device, and past a few hundred they abort the whole process (LOG(FATAL) in its rendezvous;
+# measured on 2 cores, jax 0.10: 256 devices trained, 300 aborted after 40 s).
+MAX_HOST_DEVICES = 256
 
 
 def exact_layout(m_t: int, world_size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -136,6 +140,9 @@ def mesh_sharding(world_size: int, device: str, exact: bool = True) -> DataParal
     process's, after ``jax.distributed.initialize``), or None when JAX runs on a CPU with
     fewer host devices (then ``train_in_subprocess``). ValueError: fewer GPUs than world_size."""
     kind = "gpu" if device == "cuda" else "cpu"
+    if kind == "cpu" and world_size > MAX_HOST_DEVICES:
+        raise ValueError(f"world_size={world_size}: JAX on the CPU runs at most {MAX_HOST_DEVICES} host devices "
+                         f"(XLA's CPU collectives abort the process past them)")
     if kind == "cpu" and not jax._src.xla_bridge.backends_are_initialized() \
             and _configured_host_devices() < world_size:
         jax.config.update("jax_num_cpu_devices", world_size)  # JAX has not started: still settable

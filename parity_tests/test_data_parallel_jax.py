@@ -161,6 +161,13 @@ def test_world_size_checked_before_any_work(bad, error):
         deep.train(start(), "not an array", None, SPEC, world_size=bad)
 
 
+def test_more_host_devices_than_xla_can_join_is_refused_before_any_work():
+    # past MAX_HOST_DEVICES, XLA's CPU rendezvous aborts the caller's whole process: refused here
+    k = parallel.MAX_HOST_DEVICES + 1
+    with pytest.raises(ValueError, match=rf"world_size={k}: JAX on the CPU runs at most"):
+        deep.train(start(), *data(), SPEC, world_size=k, **FULL)
+
+
 def test_more_devices_than_jax_started_with_trains_in_a_child_process():
     # JAX started with conftest's 3 host devices (or the caller's count): k beyond them
     # trains in a child Python started with k, and the result is one device's (the full-batch
