@@ -81,6 +81,8 @@ VARIANTS = {
     "parameters_alone": _L_LAYER.replace("    return parameters, costs\n", "    return parameters\n"),
     "raises": _L_LAYER.replace("    costs = []\n", "    costs = []\n    raise RuntimeError('not done yet')\n"),
     "returns_none": _L_LAYER.replace("    return parameters, costs\n", "    return None\n"),
+    # The course's training cell relies on the default: a default ten times the course's.
+    "default_rate": _TWO_LAYER.replace("learning_rate=0.0075,", "learning_rate=0.075,", 1),
 }
 
 
@@ -205,6 +207,16 @@ def test_a_defect_fails_at_the_first_iteration_it_shows_in(student):
     assert "cost after iteration 100" in late["detail"] and late["error"] > late["tolerance"]
 
 
+def test_the_run_takes_the_students_default_learning_rate_as_the_course_s_cell_does(student):
+    box, folder = student
+    run = _reference_run(folder, "two_layer_model")
+    rows = _by_quantity(published_checks(box, {"two_layer_model": "two_layer_model_default_rate"}, folder,
+                                         published={"two_layer_model": run}))
+    assert rows["cost after iteration 0"]["status"] == "passed"  # the first cost is before any update
+    late = rows["cost after iteration 100"]
+    assert late["status"] == "failed" and "the course's cell calls it with its default learning_rate" in late["detail"]
+
+
 def test_the_parameters_alone_are_checked_by_their_accuracies(student):
     box, folder = student
     run = _reference_run(folder, "L_layer_model")
@@ -284,5 +296,14 @@ def test_check_file_runs_the_published_run_and_its_failure_is_the_functions_verd
         assert rows["cost after iteration 100"]["status"] == status, rows
         verdict = next(f for f in result.functions if f.course == "L_layer_model")
         assert verdict.status == status, verdict
+        if status == "passed":  # said on the verdict a student reads, not in the CSV alone
+            assert verdict.detail.endswith("the course's published costs and accuracies on its cat data (4 checks)")
     assert verdict.detail.startswith("cost after iteration 100: "), verdict
     assert not any(row["check"] == PUBLISHED_CHECK for row in grade.check_file(path, published=False).rows)
+    # without the data beside it: a note says the published run was not checked, and why
+    alone = tmp_path / "alone" / "application.py"
+    alone.parent.mkdir()
+    alone.write_text(path.read_text())
+    notes = grade.check_file(alone).notes
+    assert any(n.startswith("the course's published run was not checked: the course's cat data is not next to "
+                            "the notebook") for n in notes), notes

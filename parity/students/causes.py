@@ -322,6 +322,31 @@ def _decay_formula(e: Evidence) -> bool:
     return any(_close(e.student, w) for w in wrong)
 
 
+def _model_costs(function: str, value):
+    """The costs a model function returns, in its normalised form, or None."""
+    if function in ("two_layer_model", "L_layer_model") and isinstance(value, tuple) and len(value) == 2:
+        return value[1]
+    if function == "optimize" and isinstance(value, tuple) and len(value) == 3:
+        return value[2]
+    if function == "model" and isinstance(value, dict):
+        return value.get("costs")
+    return None
+
+
+def _never_updated(e: Evidence) -> bool:
+    """The parameters come back as they went in (optimize), or the costs never change across
+    iterations while the reference's do: the update's result is not kept."""
+    if e.function == "optimize":
+        w, b = e.case.args[:2]
+        params, ref_params = e.student[0], e.reference[0]
+        return _close(params["w"], w) and _close(params["b"], b) and not _close(ref_params["w"], w)
+    costs, ref_costs = _model_costs(e.function, e.student), _model_costs(e.function, e.reference)
+    if not costs or not ref_costs or len(costs) < 2:
+        return False
+    return len(set(np.asarray(costs, dtype=float).tolist())) == 1 and len(set(np.asarray(ref_costs, dtype=float)
+                                                                              .tolist())) > 1
+
+
 CAUSES: tuple[Cause, ...] = (
     Cause("swapped activation branches", "the output is the other activation's: the sigmoid and relu branches "
           "are swapped", _swapped_branches),
@@ -349,6 +374,9 @@ CAUSES: tuple[Cause, ...] = (
     Cause("momentum without (1 - β)", "v = β v + (1 - β) dW; the (1 - β) is missing", _momentum_without),
     Cause("the decay formula", "the learning rate is α0 / (1 + decay_rate · epoch_num) (scheduled: "
           "⌊epoch_num / time_interval⌋ in place of epoch_num)", _decay_formula),
+    Cause("parameters never updated", "the parameters come back as they started and the cost never moves: the "
+          "update's result is not kept (update_parameters' return value dropped, or another name assigned)",
+          _never_updated),
     Cause("missing or extra 1/m", "the value is the reference's times m or 1/m: a 1/m missing, or one too many",
           _one_over_m),
     Cause("transposed product", "the value is the reference's transposed: a product's factors in the wrong order "

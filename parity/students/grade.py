@@ -349,13 +349,24 @@ def _unparsed_verdict(name: str, theirs: str, error: ParseError, result: FileRes
 
 
 def _fold(result: FileResult, rows: list[dict]) -> None:
-    """A published-run row worse than its function's verdict becomes the verdict."""
+    """The published run into the verdicts: its first row worse than a function's passing
+    verdict becomes the verdict (a function already wrong on its own cases keeps that, the
+    clearer, verdict); a passing run is said in the verdict, a run not made in a note."""
     verdicts = {f.theirs: f for f in result.functions}
     for row in rows:
         verdict = verdicts.get(row["function"])
-        if verdict is None or _RANK.get(row["status"], 0) <= _RANK.get(verdict.status, 0):
+        if row["quantity"] == "data":  # the one row for every model: no data to run on
+            result.notes.append(f"the course's published run was not checked: {row['detail']}")
+            continue
+        if verdict is None or verdict.status in ("failed", "error") or _RANK.get(row["status"], 0) <= _RANK.get(verdict.status, 0):
             continue
         verdict.status, verdict.case, verdict.detail = row["status"], row["case"], f"{row['quantity']}: {row['detail']}"
+    for theirs, verdict in verdicts.items():
+        ran = [r for r in rows if r["function"] == theirs and r["status"] == "passed"]
+        if ran and verdict.status in ("passed", "warning"):
+            verdict.checked += len(ran)
+            said = f"the course's published costs and accuracies on its cat data ({len(ran)} checks)"
+            verdict.detail = f"{verdict.detail}; {said}" if verdict.detail else said
 
 
 def _composed(box, detection, result) -> FunctionVerdict:

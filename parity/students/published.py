@@ -184,6 +184,11 @@ def _split(value) -> tuple[dict | None, list | None, str]:
                         f"(parameters, costs), or the parameters alone in its earlier version")
 
 
+def _constant(costs: list) -> bool:
+    numbers = [_number(c) for c in costs]
+    return len(numbers) > 1 and None not in numbers and len(set(numbers)) == 1
+
+
 def _cost_rows(case: str, theirs: str, costs: list, run: PublishedRun, iterations: int) -> list[dict]:
     rows = []
     for iteration, published in sorted(run.costs.items()):
@@ -203,7 +208,10 @@ def _cost_rows(case: str, theirs: str, costs: list, run: PublishedRun, iteration
         detail = "" if status == "passed" else (
             f"cost after iteration {iteration} (costs[{k}]) = {value!r}, the course's published {published!r} "
             f"(relative error {error:.3g})" + (f"; costs has one entry per iteration, the course's one every "
-                                               f"{_COST_EVERY}" if len(costs) == iterations > 1 else ""))
+                                               f"{_COST_EVERY}" if len(costs) == iterations > 1 else "")
+            + (f"; the course's cell calls it with its default learning_rate (the course's {run.learning_rate:g})"
+               if iteration > 0 else "")
+            + ("; the costs never change: the parameters are never updated?" if _constant(costs) else ""))
         rows.append(_row(case, quantity, status, detail, theirs, error, COST_TOLERANCE))
     return rows
 
@@ -233,8 +241,9 @@ def _accuracy_rows(case: str, theirs: str, parameters: dict, data: CatData, run:
 def _one_model(box, name: str, theirs: str, data: CatData, run: PublishedRun, iterations: int) -> list[dict]:
     case = f"{name} on the course's cat data, {iterations} of {run.num_iterations} iterations"
     layers_dims = list(run.layers_dims) if name == "L_layer_model" else tuple(run.layers_dims)  # as the course
-    call = box.call(theirs, data.train_x, data.train_y, layers_dims, learning_rate=run.learning_rate,
-                    num_iterations=iterations, print_cost=False)
+    # As the course's training cell calls it: the learning rate is the student's default, which
+    # the course's run takes (the published costs are those of its 0.0075).
+    call = box.call(theirs, data.train_x, data.train_y, layers_dims, num_iterations=iterations, print_cost=False)
     if not call.verdict.ok:
         where = call.verdict.where()
         return [_row(case, "output", "error", call.verdict.message + (f" ({where})" if where else ""), theirs)]

@@ -170,8 +170,9 @@ def compute_cost(AL, Y) -> float:
     Y = array(Y, "Y", call)
     same_shape(Y, "Y", AL.shape, "AL")
     if not ((AL > 0) & (AL < 1)).all():
-        raise ValueError("AL must lie strictly between 0 and 1 (log(AL) and log(1 - AL) are taken); "
-                         "deep.cost_and_grads computes J from Z[L] and stays finite at saturation")
+        raise ValueError("AL must lie strictly between 0 and 1 (log(AL) and log(1 - AL) are taken): an exact 0 "
+                         "or 1 is a saturated sigmoid, as a training run that diverges reaches; "
+                         "deep.cost_and_grads computes J from Z[L] and stays finite there")
     Y = check_Y(Y, check_X(AL, "AL"), "sigmoid", AL.shape[0])
     return cross_entropy(AL, Y)
 
