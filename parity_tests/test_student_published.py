@@ -298,7 +298,7 @@ def test_check_file_runs_the_published_run_and_its_failure_is_the_functions_verd
         assert verdict.status == status, verdict
         if status == "passed":  # said on the verdict a student reads, not in the CSV alone
             assert verdict.detail.endswith("the course's published costs and accuracies on its cat data (4 checks)")
-    assert verdict.detail.startswith("cost after iteration 100: "), verdict
+    assert verdict.detail.startswith("cost after iteration 100 (costs[1]) = "), verdict
     assert not any(row["check"] == PUBLISHED_CHECK for row in grade.check_file(path, published=False).rows)
     # without the data beside it: a note says the published run was not checked, and why
     alone = tmp_path / "alone" / "application.py"

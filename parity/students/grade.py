@@ -360,7 +360,8 @@ def _fold(result: FileResult, rows: list[dict]) -> None:
             continue
         if verdict is None or verdict.status in ("failed", "error") or _RANK.get(row["status"], 0) <= _RANK.get(verdict.status, 0):
             continue
-        verdict.status, verdict.case, verdict.detail = row["status"], row["case"], f"{row['quantity']}: {row['detail']}"
+        detail = row["detail"] if row["detail"].startswith(row["quantity"]) else f"{row['quantity']}: {row['detail']}"
+        verdict.status, verdict.case, verdict.detail = row["status"], row["case"], detail
     for theirs, verdict in verdicts.items():
         ran = [r for r in rows if r["function"] == theirs and r["status"] == "passed"]
         if ran and verdict.status in ("passed", "warning"):
