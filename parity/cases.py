@@ -14,7 +14,8 @@ from nn_contract import ACTIVATION_NAMES, ModelSpec, init_logistic_params, init_
 
 from .registry import reference_backend
 
-__all__ = ["Case", "make_data", "builtin_cases", "training_cases", "case_features", "first_supported"]
+__all__ = ["Case", "make_data", "builtin_cases", "training_cases", "case_features", "first_supported",
+           "REFUSAL_CASE"]
 
 
 def make_data(output: str, n_x: int, n_y: int, m: int, seed: int, dtype="float64"):
@@ -112,6 +113,11 @@ def case_features(case: Case, dtype: str, device: str) -> dict:
         spec = case.spec
         features.update(activation=tuple(sorted(set(spec.activations[:-1]))), output=spec.output, loss=spec.loss)
     return features
+
+
+# The network the refusal checks (bad input, bad options) are asked of: the course's, ReLU hidden
+# layers and a sigmoid output, which every backend of the course's scope takes.
+REFUSAL_CASE = Case("refusals", layer_dims=(3, 4, 1), hidden_activation="relu", m=5)
 
 
 def first_supported(candidates, dtype: str, device: str, skip_reason) -> Case:

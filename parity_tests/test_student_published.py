@@ -214,7 +214,12 @@ def test_the_run_takes_the_students_default_learning_rate_as_the_course_s_cell_d
                                          published={"two_layer_model": run}))
     assert rows["cost after iteration 0"]["status"] == "passed"  # the first cost is before any update
     late = rows["cost after iteration 100"]
-    assert late["status"] == "failed" and "the course's cell calls it with its default learning_rate" in late["detail"]
+    assert late["status"] == "failed" and late["detail"].endswith(
+        "; your default learning_rate is 0.075, the course's 0.0075 (its training cell relies on the default)")
+    # a model that misses for another reason is not told of its (right) default
+    stale = _by_quantity(published_checks(box, {"two_layer_model": "two_layer_model_stale_weights"}, folder,
+                                          published={"two_layer_model": run}))
+    assert "learning_rate" not in stale["cost after iteration 100"]["detail"]
 
 
 def test_the_parameters_alone_are_checked_by_their_accuracies(student):

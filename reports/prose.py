@@ -6,6 +6,8 @@ errors ``ReportResults.errors``; the tables are the sections' tables, summarised
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
 from parity import tolerance
@@ -159,12 +161,10 @@ def _section_skips(r: ReportResults) -> list[str]:
     """A line per section that skipped something for a backend it ran (its section says what
     and why)."""
     lines = []
-    for section, skipped in (("parity", r.parity_skipped), ("training", r.training_skipped), ("conventions", r.conventions_skipped),
-                             ("timing", r.timing_skipped), ("data parallel", r.data_parallel_skipped)):
-        counts: dict[str, int] = {}
-        for row in skipped:
-            if row["backend"] not in r.unavailable:
-                counts[row["backend"]] = counts.get(row["backend"], 0) + 1
+    for section, skipped in (("parity", r.parity_skipped), ("training", r.training_skipped),
+                             ("conventions", r.conventions_skipped), ("timing", r.timing_skipped),
+                             ("data parallel", r.data_parallel_skipped)):
+        counts = Counter(row["backend"] for row in skipped if row["backend"] not in r.unavailable)
         if counts:
             runs = ", ".join(f"{n} run(s) of {b}" for b, n in counts.items())
             lines.append(f"{section}: {runs} skipped (the {section} section says what and why)")

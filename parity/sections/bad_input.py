@@ -8,25 +8,16 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from nn_contract import ModelSpec, init_params
-
+from ..cases import REFUSAL_CASE, case_features
 from ..runner import Runner, Section, refusal_check
 
 __all__ = ["BAD_INPUT", "bad_inputs"]
 
 
-# The course's network (ReLU hidden layers, a sigmoid output), which every backend of the
-# course's scope takes: a refusal of the bad input is asked of the configuration it supports.
-_HIDDEN = "relu"
-
-
 def bad_inputs() -> Iterator[tuple[str, str, Callable]]:
     """(name, the argument the error must name, call) for each kind of bad input;
     ``call(backend)`` makes the call."""
-    spec = ModelSpec((3, 4, 1), hidden_activation=_HIDDEN)
-    rng = np.random.RandomState(0)
-    X, Y = rng.randn(3, 5), (rng.rand(1, 5) > 0.5).astype(float)
-    params = init_params(spec, 0, "xavier")
+    spec, (X, Y), params = REFUSAL_CASE.spec, REFUSAL_CASE.data(), REFUSAL_CASE.params()
     nan_X = X.copy()
     nan_X[1, 2] = np.nan
     bad_W = dict(params, W1=np.zeros((4, 2)))
@@ -59,11 +50,10 @@ def _checks(runner: Runner):
     for name, argument, call in bad_inputs():
         model = "logistic" if name.startswith("logistic") else "deep"
         function = "train" if "train" in name else "cost_and_grads"
-        needs = {"model": model, "function": function}
+        needs = case_features(REFUSAL_CASE, "float64", "cpu") if model == "deep" else {"model": model}
+        needs = {**needs, "function": function}
         if argument == "batch_size":  # a backend without mini-batches need not judge a batch size
             needs["training"] = "batch_size"
-        if model == "deep":
-            needs.update(activation=_HIDDEN, output="sigmoid")
         yield refusal_check(runner, name, argument, needs, call)
 
 

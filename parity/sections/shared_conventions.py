@@ -16,9 +16,9 @@ from functools import partial
 
 import numpy as np
 
-from nn_contract import ModelSpec, init_params
+from nn_contract import ModelSpec
 
-from ..cases import Case, case_features, first_supported, training_cases
+from ..cases import REFUSAL_CASE, Case, case_features, first_supported, training_cases
 from ..runner import Planned, Runner, Section, refusal_check
 from ..tolerance import dict_relative_error, relative_error, tolerance
 from ..verdicts import compare_trajectory
@@ -133,10 +133,7 @@ def _biases(runner: Runner, model, name, case):
 def _bad_options():
     """(name, argument, what it needs, call): refusals the contract asks for beyond
     ``bad_input.bad_inputs``, each naming the argument."""
-    spec = ModelSpec((3, 4, 1), hidden_activation="relu")  # the course's network, which every backend takes
-    rng = np.random.RandomState(0)
-    X, Y = rng.randn(3, 5), (rng.rand(1, 5) > 0.5).astype(float)
-    params = init_params(spec, 0, "xavier")
+    spec, (X, Y), params = REFUSAL_CASE.spec, REFUSAL_CASE.data(), REFUSAL_CASE.params()
     inf_X = X.copy()
     inf_X[0, 1] = np.inf
     half_mask = {"D1": np.full((4, 5), 0.5)}
@@ -178,8 +175,7 @@ def _checks(runner: Runner):
                   partial(compare_trajectory, runner, logistic, None, "float64", "cpu", name, 6, check="contract",
                           lambd=0.5))
     for name, argument, needs, call in _bad_options():
-        yield refusal_check(runner, name, argument, {"model": "deep", "activation": "relu", "output": "sigmoid",
-                                                     "function": "cost_and_grads", **needs}, call)
+        yield refusal_check(runner, name, argument, {**case_features(REFUSAL_CASE, "float64", "cpu"), **needs}, call)
 
 
 SHARED_CONVENTIONS = Section("shared conventions", _checks)

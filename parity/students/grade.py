@@ -358,7 +358,8 @@ def _fold(result: FileResult, rows: list[dict]) -> None:
         if row["quantity"] == "data":  # the one row for every model: no data to run on
             result.notes.append(f"the course's published run was not checked: {row['detail']}")
             continue
-        if verdict is None or verdict.status in ("failed", "error") or _RANK.get(row["status"], 0) <= _RANK.get(verdict.status, 0):
+        if verdict is None or verdict.status in ("failed", "error") \
+                or _RANK.get(row["status"], 0) <= _RANK.get(verdict.status, 0):
             continue
         detail = row["detail"] if row["detail"].startswith(row["quantity"]) else f"{row['quantity']}: {row['detail']}"
         verdict.status, verdict.case, verdict.detail = row["status"], row["case"], detail

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .loader import parse
 
@@ -82,13 +82,14 @@ _ASSIGNMENT_SIGNATURES: dict[tuple[str, str], tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Signature:
-    """A function's parameters as written: positional names, how many have no default, and
-    whether it takes ``*args``."""
+    """A function's parameters as written: positional names, how many have no default,
+    whether it takes ``*args``, and the defaults written as literals (name -> value)."""
 
     names: tuple[str, ...]
     required: int
     varargs: bool = False
     line: int | None = None  # of the ``def`` in the module's source
+    defaults: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,17 @@ def _tree(source: str) -> ast.Module:
     return parse(source)
 
 
+def _literals(names, nodes) -> dict:
+    """name -> the default's value, for the defaults written as literals (``0.0075``, ``False``)."""
+    out = {}
+    for name, node in zip(names, nodes):
+        try:
+            out[name] = ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError):  # an expression (``np.inf``, a call): not a literal
+            continue
+    return out
+
+
 def signatures_of(source: str) -> dict[str, Signature]:
     """The top-level functions of a module's source, with their signatures."""
     try:
@@ -122,7 +134,8 @@ def signatures_of(source: str) -> dict[str, Signature]:
             a = node.args
             positional = [p.arg for p in (*a.posonlyargs, *a.args)]
             out[node.name] = Signature(tuple(positional), len(positional) - len(a.defaults), a.vararg is not None,
-                                       node.lineno)
+                                       node.lineno, _literals(positional[len(positional) - len(a.defaults):],
+                                                              a.defaults))
     return out
 
 

@@ -29,6 +29,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..tolerance import tolerance
+from .graded import signatures_of
 from .sandbox import Sandbox, reference_course
 
 __all__ = ["PublishedRun", "PUBLISHED", "CatPaths", "CatData", "PUBLISHED_CHECK", "PUBLISHED_TIMEOUT",
@@ -189,7 +190,9 @@ def _constant(costs: list) -> bool:
     return len(numbers) > 1 and None not in numbers and len(set(numbers)) == 1
 
 
-def _cost_rows(case: str, theirs: str, costs: list, run: PublishedRun, iterations: int) -> list[dict]:
+def _cost_rows(case: str, theirs: str, costs: list, run: PublishedRun, iterations: int, hint: str = "") -> list[dict]:
+    """A row per published cost; ``hint`` (what may explain a miss after iteration 0) joins
+    each failing one."""
     rows = []
     for iteration, published in sorted(run.costs.items()):
         if iteration >= iterations:
@@ -209,8 +212,7 @@ def _cost_rows(case: str, theirs: str, costs: list, run: PublishedRun, iteration
             f"cost after iteration {iteration} (costs[{k}]) = {value!r}, the course's published {published!r} "
             f"(relative error {error:.3g})" + (f"; costs has one entry per iteration, the course's one every "
                                                f"{_COST_EVERY}" if len(costs) == iterations > 1 else "")
-            + (f"; the course's cell calls it with its default learning_rate (the course's {run.learning_rate:g})"
-               if iteration > 0 else "")
+            + (hint if iteration > 0 else "")
             + ("; the costs never change: the parameters are never updated?" if _constant(costs) else ""))
         rows.append(_row(case, quantity, status, detail, theirs, error, COST_TOLERANCE))
     return rows
@@ -244,13 +246,18 @@ def _one_model(box, name: str, theirs: str, data: CatData, run: PublishedRun, it
     # As the course's training cell calls it: the learning rate is the student's default, which
     # the course's run takes (the published costs are those of its 0.0075).
     call = box.call(theirs, data.train_x, data.train_y, layers_dims, num_iterations=iterations, print_cost=False)
+    signature = signatures_of(box.loaded.source).get(theirs)
+    rate = signature.defaults.get("learning_rate") if signature is not None else None
+    hint = "" if rate is None or rate == run.learning_rate else (
+        f"; your default learning_rate is {rate!r}, the course's {run.learning_rate!r} (its training cell "
+        f"relies on the default)")
     if not call.verdict.ok:
         where = call.verdict.where()
         return [_row(case, "output", "error", call.verdict.message + (f" ({where})" if where else ""), theirs)]
     parameters, costs, why = _split(call.value)
     if parameters is None:
         return [_row(case, "output", "failed", why, theirs)]
-    rows = _cost_rows(case, theirs, costs, run, iterations) if costs is not None else [
+    rows = _cost_rows(case, theirs, costs, run, iterations, hint) if costs is not None else [
         _row(case, "costs", "skipped", "costs not returned (the course's earlier form returns the parameters "
              "alone): only the accuracies are compared", theirs)]
     if iterations == run.num_iterations:
