@@ -220,7 +220,7 @@ def test_correct_files_pass_every_graded_function(class_run, hang_run):
         assert len(rows) == count and set(rows["status"]) == {"passed"}, rows.to_dict("records")
     hangs = hang_run[2]
     logistic = hangs[hangs["file"] == "logistic_after_the_hang.py"]  # the course's logistic regression, unchanged
-    assert len(logistic) == 5 and set(logistic["status"]) == {"passed"}, logistic.to_dict("records")
+    assert len(logistic) == 6 and set(logistic["status"]) == {"passed"}, logistic.to_dict("records")
     optimization = summary[summary["file"] == "correct_optimization.py"].set_index("course_function")
     assert len(optimization) == 8 and set(optimization["status"]) == {"passed", "warning"}
     rebinding = {"update_parameters_with_gd", "update_parameters_with_momentum", "update_parameters_with_adam"}
@@ -292,7 +292,7 @@ def test_a_hang_and_a_broken_cell_still_give_a_complete_summary(class_run, hang_
     assert "**First wrong function:** linear_forward did not answer on the case" in md
     assert f"no answer within the time limit of {_HANG_LIMIT_S} s" in (hang_out / "summary.md").read_text()
     after = hangs[hangs["file"] == "logistic_after_the_hang.py"]  # the next file still checked, in full
-    assert len(after) == 5, after.to_dict("records")  # (and passed: test_correct_files_pass_every_graded_function)
+    assert len(after) == 6, after.to_dict("records")  # (and passed: test_correct_files_pass_every_graded_function)
     assert (hang_out / "hangs" / "conformance.md").exists()
     broken = summary[summary["file"] == "broken_cell.ipynb"]
     # linear_backward's cell does not parse: its verdict is that cell's error, the rest still
@@ -329,6 +329,28 @@ def test_past_max_restarts_the_other_functions_are_said_not_checked(tmp_path, mo
     later = [f for f in result.functions if f.course not in ("sigmoid", "initialize_with_zeros")]
     gone = f"not checked: 2 of the student's processes died, the most a file is given (the last: {limit}"
     assert later and all(f.status == "error" and f.detail.startswith(gone) and f.where == "" for f in later), later
+
+
+def test_a_graded_function_the_file_does_not_define_is_said_and_the_reference_stands_in(tmp_path, capsys):
+    """linear_backward deleted: said (skipped, not failed: an older assignment may lack one),
+    its callers checked with the reference's in its place, the composition not run; the
+    dnn_utils activations, imported rather than defined, are not said to be missing."""
+    text = DEEP.read_text()
+    start = text.index("def linear_backward(")
+    end = text.index("\ndef ", start)
+    path = tmp_path / "no_linear_backward.py"
+    path.write_text(text[:start] + text[end:])
+    assert main(["check", str(path), "--out", str(tmp_path / "out"), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "SKIPPED  linear_backward: not checked: the file defines no linear_backward" in out
+    assert out.count("not checked: the file defines no") == 1  # sigmoid & co come from dnn_utils
+    for caller in ("linear_activation_backward", "L_model_backward"):
+        assert re.search(rf"PASSED   {caller}: \d+ case\(s\); checked with the reference's linear_backward in "
+                         r"place of yours \(linear_backward: the file does not define it\)", out), out
+    assert "composed training: L_model_forward + compute_cost + L_model_backward + update_parameters: " \
+           "the file does not define linear_backward" in out
+    assert "every graded function the file defines passed; not defined: linear_backward" in out
+    assert "NameError" not in out
 
 
 def test_a_correct_file_exits_0_and_bad_arguments_exit_2(tmp_path, capsys):

@@ -262,4 +262,7 @@ def print_students(run: StudentsRun, file=None) -> None:
         bad = [f for r in run.results for f in r.functions if f.status in ("failed", "error")]
         verdict = "every graded function passed" if run.passed else (f"{len(bad)} graded function(s) failed"
                                                                       if bad else "nothing graded passed")
+        absent = [f.theirs for r in run.results for f in r.functions if f.stopped == "missing"]
+        if absent and run.passed:
+            verdict = f"every graded function the file defines passed; not defined: {', '.join(absent)}"
         print(f"{verdict}; {where} ({run.seconds:.0f} s)", file=file)

@@ -24,6 +24,7 @@ the reference's stands in for it likewise.
 from __future__ import annotations
 
 import copy
+import importlib
 import inspect
 import re
 import time
@@ -38,10 +39,10 @@ from .cases_models import CASE_MAKERS_MODELS
 from .causes import FLOAT32_AS_FLOAT64, REBINDS_CALLER, WRITES_INTO_CALLER, Evidence, probable_cause
 from .compare import first_difference, normalise, same_value
 from .composed import COMPOSED, STEP_FUNCTIONS, run_composed
-from .graded import Detection, calls_of, detect, signatures_of
+from .graded import Detection, calls_of, detect, signatures_of, top_level_bindings
 from .loader import Origin, ParseError
 from .published import PUBLISHED_TIMEOUT, published_run
-from .sandbox import DEFAULT_TIMEOUT, Sandbox, Verdict, reference_course
+from .sandbox import DEFAULT_TIMEOUT, Sandbox, Verdict, course_package, reference_course
 
 __all__ = ["ROW_COLUMNS", "FUNCTION_STATUSES", "FunctionVerdict", "FileResult", "check_file", "reference_course",
            "assignments", "assignment_reference", "MAX_RESTARTS"]
@@ -71,7 +72,9 @@ class FunctionVerdict:
     cause: str = ""
     where: str = ""
     checked: int = 0
-    stopped: str = ""  # for an error: how the call ended ("error", "timeout", "crashed", "memory")
+    # for an error: how the call ended ("error", "timeout", "crashed", "memory"); "missing" for
+    # a function the file does not define
+    stopped: str = ""
 
     def line(self) -> str:
         name = self.theirs if self.theirs == self.course else f"{self.course}: {self.theirs}" \
@@ -311,6 +314,11 @@ def check_file(path: Path | str, *, timeout: float = DEFAULT_TIMEOUT, assignment
                 if theirs in broken:
                     result.functions.append(_unparsed_verdict(name, theirs, broken[theirs], result))
                     stand_in[theirs] = (name, "its cell does not parse")
+                elif _undefined(box.loaded.source, theirs):
+                    # Said, not failed: an older version of an assignment may lack a function the
+                    # reference grades. Its callers are checked with the reference's in its place.
+                    result.functions.append(_missing_verdict(name, theirs, result))
+                    stand_in[theirs] = (name, "the file does not define it")
                 continue
             verdict = _check_function(box, reference, detection, name, result, stand_in)
             result.functions.append(verdict)
@@ -348,6 +356,35 @@ def _unparsed_verdict(name: str, theirs: str, error: ParseError, result: FileRes
                                                                                   error.file_line)))
 
 
+def _undefined(source: str, name: str) -> bool:
+    """Whether the file's top level leaves ``name`` unbound: not defined, not imported (a
+    course helper such as ``dnn_utils.sigmoid`` comes by import), not in a star-imported course
+    module; the course's test and data modules (``from public_tests import *``) hold none of
+    its graded functions; a star import of any other module may bind it, so it is not said to
+    be missing."""
+    names, stars = top_level_bindings(source)
+    if name in names:
+        return False
+    package = course_package()
+    modules = importlib.import_module(package) if package else None
+    math = modules.MATH_MODULES if modules else {}
+    for module in stars:
+        if modules is not None and modules.is_stub_module(module.split(".")[0]):
+            continue
+        if module not in math:
+            return False
+        provided = importlib.import_module(f"{package}.{math[module]}")
+        if name in getattr(provided, "__all__", vars(provided)):
+            return False
+    return True
+
+
+def _missing_verdict(name: str, theirs: str, result: FileResult) -> FunctionVerdict:
+    detail = f"not checked: the file defines no {theirs}"
+    result.rows.append(_row(name, None, "output", "skipped", detail, theirs))
+    return FunctionVerdict(name, theirs, "skipped", detail=detail, stopped="missing")
+
+
 def _fold(result: FileResult, rows: list[dict]) -> None:
     """The published run into the verdicts: its first row worse than a function's passing
     verdict becomes the verdict (a function already wrong on its own cases keeps that, the
@@ -375,6 +412,7 @@ def _composed(box, detection, result) -> FunctionVerdict:
     """The step functions composed into gradient descent (``composed``), once all passed alone."""
     theirs = " + ".join(detection.graded.get(n, n) for n in STEP_FUNCTIONS)
     missing = [n for n in STEP_FUNCTIONS if n not in detection.graded]
+    missing += [f.theirs for f in result.functions if f.stopped == "missing" and f.theirs not in missing]
     wrong = [f.theirs for f in result.functions if f.status in ("failed", "error")]
     if missing or wrong or box._dead is not None:
         why = (f"composed only once every function passes on its own (first: {wrong[0]})" if wrong else

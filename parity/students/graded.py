@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from .loader import parse
 
 __all__ = ["COURSE_SIGNATURES", "Signature", "Detection", "signatures_of",
-           "signature_fits", "detect", "calls_of"]
+           "signature_fits", "detect", "calls_of", "top_level_bindings"]
 
 # The course's positional parameters, per graded name (the names the notebooks' templates use).
 # A name graded in two assignments with two signatures (planar's compute_cost(A2, Y) against
@@ -137,6 +137,29 @@ def signatures_of(source: str) -> dict[str, Signature]:
                                        node.lineno, _literals(positional[len(positional) - len(a.defaults):],
                                                               a.defaults))
     return out
+
+
+def top_level_bindings(source: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(the names the module's top level binds by ``import``, ``def``, ``class`` or assignment,
+    the modules it star-imports). A source that does not parse binds nothing."""
+    try:
+        tree = _tree(source)
+    except SyntaxError:
+        return frozenset(), ()
+    names, stars = set(), []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*":
+                    stars.append(node.module or "")
+                else:
+                    names.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    return frozenset(names), tuple(stars)
 
 
 def calls_of(source: str, function: str, names) -> tuple[str, ...]:
