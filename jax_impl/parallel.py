@@ -164,11 +164,13 @@ def host_device_flags(world_size: int, flags: str = "") -> str:
     return " ".join(kept + [f"{HOST_DEVICE_FLAG}={max(world_size, HOST_DEVICES)}"])
 
 
-# The child: the parent's import path, the call, its result (or its exception) back.
+# The child: the parent's import path first (plain strings: loading them imports nothing), so
+# that the call's own pickle (a ModelSpec, an optimizer) and jax_impl load the parent's modules;
+# then the call, its result (or its exception) back. Run with -P: no working folder on the path.
 _CHILD = """
 import pickle, sys
-path, function, args, kwargs = pickle.load(sys.stdin.buffer)
-sys.path[:0] = path
+sys.path[:0] = pickle.load(sys.stdin.buffer)
+function, args, kwargs = pickle.load(sys.stdin.buffer)
 from jax_impl import deep
 try:
     out = ("ok", getattr(deep, function)(*args, **kwargs))
@@ -184,8 +186,8 @@ def train_in_subprocess(function: str, args: tuple, kwargs: dict):
     An exception raised there is raised here; a child that dies is a RuntimeError."""
     env = dict(os.environ, XLA_FLAGS=host_device_flags(kwargs["world_size"], os.environ.get("XLA_FLAGS", "")))
     env.pop("JAX_NUM_CPU_DEVICES", None)
-    done = subprocess.run([sys.executable, "-c", _CHILD], input=pickle.dumps((sys.path, function, args, kwargs)),
-                          capture_output=True, env=env)
+    request = pickle.dumps(sys.path) + pickle.dumps((function, args, kwargs))
+    done = subprocess.run([sys.executable, "-P", "-c", _CHILD], input=request, capture_output=True, env=env)
     if done.returncode != 0:
         tail = done.stderr.decode(errors="replace")[-2000:]
         raise RuntimeError(f"the world_size={kwargs['world_size']} training process exited with "

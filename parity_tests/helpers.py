@@ -18,7 +18,7 @@ from parity.pytest_plugin import backends_under_test, require, value_of
 DTYPES = ("float64", "float32")
 
 __all__ = ["DTYPES", "backend_params", "framework_params", "cuda_params", "require", "backend_names",
-           "builtin_names", "framework_names", "needs", "value_of", "once_per_session"]
+           "builtin_names", "framework_names", "needs", "value_of", "once_per_session", "shadowing_folder"]
 
 # What a test needs of the backend it takes (parity.pytest_plugin): the plugin skips, with the
 # reason, the tests of what a backend lacks.
@@ -104,3 +104,12 @@ def _wait_for(result: Path, name: str, limit_s: float) -> str:
     if status != "built":
         raise RuntimeError(status)
     return text
+
+
+def shadowing_folder(folder: Path, packages: tuple[str, ...]) -> Path:
+    """``folder`` holding a package of each name that raises on import: a caller working there
+    whose worker processes import from their working folder would get these copies."""
+    for name in packages:
+        (folder / name).mkdir(parents=True)
+        (folder / name / "__init__.py").write_text(f"raise ImportError('the working folder\\'s {name}, not the caller\\'s')\n")
+    return folder

@@ -33,6 +33,8 @@ from nn_contract import ModelSpec, init_params, optim
 from parity import dict_relative_error, relative_error, tolerance
 from reference_numpy import deep as ref_deep
 
+from .helpers import shadowing_folder
+
 torch_deep = pytest.importorskip("torch_impl.deep", reason="torch is not installed (pip install 'nn-parity[torch]')")
 from torch_impl import parallel  # noqa: E402 - after the skip, so that torch is there
 
@@ -128,6 +130,13 @@ def test_world_size_is_checked_before_any_work(train, bad, error):
         train(_problem()[0], "not an array", None, SPEC, world_size=bad)
 
 
+def test_torch_refuses_more_workers_than_one_launch_starts(monkeypatch):
+    watch = _Watch(monkeypatch)
+    with pytest.raises(ValueError, match=rf"world_size={parallel.MAX_WORKERS + 1}: one launch starts at most"):
+        torch_deep.train(**_job("batch1-m5"), world_size=parallel.MAX_WORKERS + 1)
+    assert watch.pids == [] and watch.ports == []
+
+
 def test_torch_world_size_one_is_the_single_device_loop():
     job = _job("L2-dropout")
     a, b = torch_deep.train(**job), torch_deep.train(**job, world_size=1)
@@ -178,7 +187,7 @@ class _Watch:
             return folder
 
         monkeypatch.setattr(parallel, "_open_store", spy_store)
-        monkeypatch.setattr(parallel, "subprocess", types.SimpleNamespace(Popen=spy_popen, DEVNULL=subprocess.DEVNULL))
+        monkeypatch.setattr(parallel, "subprocess", types.SimpleNamespace(Popen=spy_popen, PIPE=subprocess.PIPE))
         monkeypatch.setattr(parallel, "tempfile", types.SimpleNamespace(mkdtemp=spy_mkdtemp))
 
     def assert_clean(self):
@@ -226,7 +235,9 @@ def _launch_both(monkeypatch):
 # One test reads the two launches, rather than a module fixture shared by several: pytest-xdist
 # hands a module's tests to both workers (make test's worksteal too, once one runs dry), and each
 # would launch them again, seconds of CPU per worker start.
-def test_torch_launches_equal_one_device_and_ddps_defaults_do_not(monkeypatch):
+def test_torch_launches_equal_one_device_and_ddps_defaults_do_not(tmp_path, monkeypatch):
+    # launched from a folder with copies of the packages: the workers import the caller's
+    monkeypatch.chdir(shadowing_folder(tmp_path, ("torch_impl", "nn_contract")))
     results, watch = _launch_both(monkeypatch)
     for k in (2, 3):
         for i, name in enumerate(CONFIGS):
@@ -300,6 +311,66 @@ def test_a_worker_that_dies_or_hangs_ends_its_run_cleanly(monkeypatch):
     watch.assert_clean()
 
 
+# A caller that dies without cleaning up: prints its launch's zygote pid and folder, then waits
+# in a run whose rank 1 hangs (the test kills it there).
+_DOOMED_CALLER = """
+import subprocess, sys
+from torch_impl import parallel
+from torch_impl import deep
+popen = subprocess.Popen
+def spy(*args, **kwargs):
+    proc = popen(*args, **kwargs)
+    print("zygote", proc.pid, args[0][-1], flush=True)
+    return proc
+subprocess.Popen = spy
+import numpy as np
+from nn_contract import ModelSpec, init_params
+spec = ModelSpec((3, 4, 1), "relu", "sigmoid")
+X = np.random.RandomState(0).randn(3, 5)
+deep.train(init_params(spec, 0, "he"), X, (X[:1] > 0) * 1.0, spec, learning_rate=0.1, num_epochs=1, world_size=2)
+"""
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def _gone(pid: int) -> bool:
+    """Ended: no such process, or a zombie (reaped by whoever adopted it, or by nobody)."""
+    try:
+        return "\nState:\tZ" in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+
+
+def test_a_caller_killed_mid_run_takes_its_workers_with_it():
+    """SIGKILL to the process that called train(world_size=2), while its workers run (rank 1
+    asleep, rank 0 waiting on it in the all-reduce, 300 s from their limit): the zygote sees its
+    pipe end and stops them, and removes the folder its caller would have."""
+    caller = subprocess.Popen([sys.executable, "-c", _DOOMED_CALLER], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, parallel.FAULT_ENV: "1:hang", parallel.TIMEOUT_ENV: "300"})
+    try:
+        _, zygote, folder = caller.stdout.readline().split()
+        zygote = int(zygote)
+        deadline = time.monotonic() + 90
+        while len(_children(zygote)) < 2 and time.monotonic() < deadline and caller.poll() is None:
+            time.sleep(0.1)
+        workers = _children(zygote)
+        assert len(workers) == 2, (workers, caller.poll())
+    finally:
+        caller.kill()
+        caller.wait()
+        caller.stdout.close()
+    deadline = time.monotonic() + 15
+    while not all(_gone(p) for p in (zygote, *workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [p for p in (zygote, *workers) if not _gone(p)] == []
+    assert not Path(folder).exists()
+
+
 def test_timeout_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv(parallel.TIMEOUT_ENV, "7.5")
     assert parallel.timeout_seconds() == 7.5 and parallel.timeout_seconds(3) == 3.0
@@ -310,6 +381,12 @@ def test_timeout_comes_from_the_environment(monkeypatch):
     assert parallel.timeout_seconds() == parallel.DEFAULT_TIMEOUT
     with pytest.raises(ValueError, match="timeout"):
         parallel.timeout_seconds(0)
+    # the store and gloo take the limit in integer milliseconds: infinity is refused, named
+    for raw in ("inf", "1e300", "nan", "0", "-1"):
+        monkeypatch.setenv(parallel.TIMEOUT_ENV, raw)
+        with pytest.raises(ValueError, match=rf"^{parallel.TIMEOUT_ENV} must be a number of seconds in \(0, "):
+            parallel.timeout_seconds()
+    assert parallel.timeout_seconds(parallel.MAX_TIMEOUT) == parallel.MAX_TIMEOUT
 
 
 # torchrun --standalone --nproc-per-node 2 -m torch_impl.parallel check ARGS, as torchrun's

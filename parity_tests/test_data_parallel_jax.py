@@ -28,6 +28,7 @@ from nn_contract.shards import shard_bounds  # noqa: E402
 from parity import dict_relative_error, relative_error, tolerance  # noqa: E402
 from nn_contract import optim  # noqa: E402
 from jax_impl import deep, parallel  # noqa: E402
+from .helpers import shadowing_folder  # noqa: E402
 
 SPEC = ModelSpec((4, 3, 1), hidden_activation="relu", output="sigmoid")
 EXACT = 1e-10  # float64: one device's result up to the order of the sums
@@ -168,10 +169,12 @@ def test_more_host_devices_than_xla_can_join_is_refused_before_any_work():
         deep.train(start(), *data(), SPEC, world_size=k, **FULL)
 
 
-def test_more_devices_than_jax_started_with_trains_in_a_child_process():
+def test_more_devices_than_jax_started_with_trains_in_a_child_process(tmp_path, monkeypatch):
     # JAX started with conftest's 3 host devices (or the caller's count): k beyond them
     # trains in a child Python started with k, and the result is one device's (the full-batch
-    # case's, already trained here)
+    # case's, already trained here); the child imports the caller's packages, not copies in
+    # the caller's working folder
+    monkeypatch.chdir(shadowing_folder(tmp_path, ("jax_impl", "nn_contract")))
     k = len(jax.devices("cpu")) + 1
     assert_equal_to_one_device(k, EXACT, **FULL)
 

@@ -18,7 +18,11 @@ error ends the run with a ``RuntimeError`` naming its rank and its traceback (ea
 writes its traceback to a file, the zygote its exit status); one that hangs ends it at the
 limit, naming each rank's last stage. On any end the zygote is told to stop (SIGTERM: it kills
 and reaps its workers), then its whole process group is killed, the store deleted (its port
-freed) and the folder removed.
+freed) and the folder removed. A parent that is killed itself (SIGKILL, a scheduler's SIGTERM)
+runs none of that, so the zygote watches its stdin, a pipe only the parent writes to: at its
+end of file, or past the time limit, the zygote stops its workers as on SIGTERM; and each
+worker dies with the zygote (``PR_SET_PDEATHSIG`` on Linux). The workers run with Python's
+``-P``: the package they import is the parent's, never a copy in the caller's working folder.
 
 This package sits below ``deep``: it imports nothing of ``torch_impl`` but ``convert``.
 """
@@ -42,6 +46,8 @@ import torch.distributed as dist
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "MAX_TIMEOUT",
+    "MAX_WORKERS",
     "TIMEOUT_ENV",
     "FAULT_ENV",
     "timeout_seconds",
@@ -57,6 +63,10 @@ __all__ = [
 ]
 
 DEFAULT_TIMEOUT = 120.0
+MAX_TIMEOUT = 1e6  # seconds (11.6 days): gloo and the store take the limit in integer milliseconds
+# The most workers one launch starts (each a process holding torch): a bound on a mistyped
+# world_size, which would otherwise fork until the machine runs out of memory.
+MAX_WORKERS = 256
 TIMEOUT_ENV = "NN_PARITY_DP_TIMEOUT"
 # Test-only: "RANK:raise" makes that rank raise after joining, "RANK:hang" sleep there.
 FAULT_ENV = "NN_PARITY_DP_FAULT"
@@ -67,17 +77,20 @@ _STOP_GRACE = 5.0  # seconds the zygote has to reap its workers before its group
 
 
 def timeout_seconds(timeout: float | None = None) -> float:
-    """The run's time limit: ``timeout`` if given, else ``$NN_PARITY_DP_TIMEOUT``, else 120 s."""
+    """The run's time limit: ``timeout`` if given, else ``$NN_PARITY_DP_TIMEOUT``, else 120 s;
+    a ValueError naming which, unless a number of seconds in (0, ``MAX_TIMEOUT``]."""
+    name = "timeout"
     if timeout is None:
         raw = os.environ.get(TIMEOUT_ENV)
         if raw is None:
             return DEFAULT_TIMEOUT
+        name = TIMEOUT_ENV
         try:
             timeout = float(raw)
         except ValueError:
             raise ValueError(f"{TIMEOUT_ENV} must be a number of seconds, got {raw!r}") from None
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
+        raise ValueError(f"{name} must be a number of seconds in (0, {MAX_TIMEOUT:g}], got {timeout!r}")
     return float(timeout)
 
 
@@ -165,6 +178,8 @@ def _kill(procs: list[subprocess.Popen]) -> None:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
     for proc in procs:
+        if proc.stdin is not None:
+            proc.stdin.close()  # the zygote's end of file: stop, should the signal be missed
         try:
             proc.wait(_STOP_GRACE)
         except subprocess.TimeoutExpired:
@@ -237,8 +252,12 @@ def launch(jobs: list[dict], world_size: int, *, timeout: float | None = None) -
     ``world_size`` worker processes; rank 0's results, one dict per job (``unpack``).
 
     The workers run ``deep``'s jobs (``python -m torch_impl.parallel zygote FOLDER``).
-    Raises RuntimeError when a worker fails or the run passes ``timeout_seconds(timeout)``.
+    Raises RuntimeError when a worker fails or the run passes ``timeout_seconds(timeout)``;
+    ValueError for a ``world_size`` over ``MAX_WORKERS``.
     """
+    if world_size > MAX_WORKERS:
+        raise ValueError(f"world_size={world_size}: one launch starts at most {MAX_WORKERS} worker processes "
+                         f"(across machines, torchrun starts them: README, 'Data parallel')")
     limit = timeout_seconds(timeout)
     folder = Path(tempfile.mkdtemp(prefix="nn-parity-dp-"))
     procs: list[subprocess.Popen] = []
@@ -250,9 +269,11 @@ def launch(jobs: list[dict], world_size: int, *, timeout: float | None = None) -
             pickle.dump(rest, f)  # small values only (specs, optimizers, scalars)
         store = _open_store(limit)
         with open(folder / "stdout-zygote.txt", "wb") as out, open(folder / "stderr-zygote.txt", "wb") as err:
+            # -P: no working folder on the path, so the workers import what the parent imported.
+            # stdin: a pipe only this process writes to, so the zygote sees its end (``__main__``).
             procs.append(subprocess.Popen(
-                [sys.executable, "-m", _WORKER_MODULE, "zygote", str(folder)],
-                env=_zygote_env(world_size, store.port, limit), stdin=subprocess.DEVNULL,
+                [sys.executable, "-P", "-m", _WORKER_MODULE, "zygote", str(folder)],
+                env=_zygote_env(world_size, store.port, limit), stdin=subprocess.PIPE,
                 stdout=out, stderr=err, start_new_session=True))
         error = _wait(procs[0], folder, store, world_size, limit)
         if error is None:

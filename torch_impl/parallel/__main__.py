@@ -4,7 +4,8 @@
         The workers of ``parallel.launch`` (``deep.train(..., world_size=k)``): imports torch
         and DDP's modules once, forks ``WORLD_SIZE`` workers (each joins through the parent's
         store and runs the jobs of FOLDER; rank 0 writes the results there), records each
-        rank's exit status, and on a failure or SIGTERM kills and reaps the rest.
+        rank's exit status, and on a failure or SIGTERM kills and reaps the rest; also when
+        its stdin, the parent's pipe, ends (the parent died) or the time limit has passed.
 
     torchrun --nnodes 2 --nproc-per-node 4 --rdzv-endpoint HOST:PORT -m torch_impl.parallel check [options]
     python -m torch_impl.parallel check --world-size 2 [options]
@@ -19,10 +20,14 @@
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import pickle
+import select
+import shutil
 import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -38,6 +43,9 @@ from . import apply_fault, join_process_group, pack, report_stage, timeout_secon
 from .workers import run_jobs
 
 BOUNDS = {"float64": 1e-10, "float32": 1e-5}
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+# The zygote's own limit, past the parent's: the parent, when alive, reports first.
+_ZYGOTE_GRACE = 10.0
 
 
 def _worker(folder: Path) -> int:
@@ -63,12 +71,28 @@ def _worker(folder: Path) -> int:
         return 1
 
 
+def _die_with(parent: int) -> None:
+    """End this process when ``parent`` ends: the kernel's parent-death signal on Linux (a fork's
+    parent that is single-threaded, as the zygote is while it forks); elsewhere the zygote's
+    SIGTERM and its process group's SIGKILL remain. Exits at once if ``parent`` already ended."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def _fork_worker(folder: Path, rank: int) -> int:
+    zygote = os.getpid()
     pid = os.fork()
     if pid:
         return pid
     code = 1
     try:
+        _die_with(zygote)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)  # the parent's pipe is the zygote's to watch
+        os.close(null)
         os.environ["RANK"] = os.environ["LOCAL_RANK"] = str(rank)
         for fd, name in ((1, f"stdout-{rank}.txt"), (2, f"stderr-{rank}.txt")):
             out = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
@@ -80,9 +104,20 @@ def _fork_worker(folder: Path, rank: int) -> int:
         os._exit(code)  # never return into the zygote's loop
 
 
+def _watch_parent(limit: float, ended: list) -> None:
+    """Ask this process to stop (SIGTERM, as the parent would) when stdin, the parent's pipe,
+    reaches its end (``ended`` then marked) or after ``limit`` seconds. The parent closes the
+    pipe only once it has read what it needs from the folder, or when it dies."""
+    readable, _, _ = select.select([sys.stdin.buffer], [], [], limit)
+    if readable:
+        os.read(sys.stdin.fileno(), 1)  # b"": the parent's end; the parent never writes
+        ended.append(True)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 def _zygote(folder: Path) -> int:
     workers: dict[int, int] = {}  # pid -> rank
-    stopping = []
+    stopping, parent_ended = [], []
 
     def stop(*_):
         # The parent's stop request: kill the workers; the loop below reaps them and returns.
@@ -97,6 +132,9 @@ def _zygote(folder: Path) -> int:
             if stopping:
                 break
             workers[_fork_worker(folder, rank)] = rank
+        # Started after the forks: a process that forks while it has threads is unsafe.
+        threading.Thread(target=_watch_parent, args=(timeout_seconds() + _ZYGOTE_GRACE, parent_ended),
+                         daemon=True).start()
         while workers:
             pid, status = os.wait()
             rank = workers.pop(pid)
@@ -112,6 +150,8 @@ def _zygote(folder: Path) -> int:
             _kill_quietly(pid)
         for pid in list(workers):
             os.waitpid(pid, 0)  # reaped here, never left to init as zombies
+        if parent_ended:
+            shutil.rmtree(folder, ignore_errors=True)  # the parent is done with it, or dead
     return 1 if failed or stopping else 0
 
 
