@@ -181,7 +181,7 @@ def judge_trajectory(runner: Runner, check: str, name: str, dtype: str, device: 
     costs, ref_costs = np.asarray(costs, dtype=np.float64).ravel(), np.asarray(ref_costs, dtype=np.float64)
     if costs.shape != ref_costs.shape:
         runner.add(check, name, "costs", dtype, device, "failed", math.inf, tol,
-                   f"costs: {costs.size} recorded, expected {ref_costs.size} (one per update step)")
+                   f"{costs.size} recorded, expected {ref_costs.size} (one per update step)")
         return
     error = relative_error(costs, ref_costs)
     detail = ""
@@ -189,7 +189,7 @@ def judge_trajectory(runner: Runner, check: str, name: str, dtype: str, device: 
         scale = max(float(np.max(np.abs(ref_costs))), np.finfo(np.float64).tiny)
         off = np.flatnonzero(~(np.abs(costs - ref_costs) / scale <= tol))
         step = int(off[0])
-        detail = (f"costs: first step that leaves tolerance is step {step + 1} of {costs.size}"
+        detail = (f"first step that leaves tolerance is step {step + 1} of {costs.size}"
                   + (f" ({describe_step(step)})" if describe_step else "")
                   + f": got {float(costs[step])!r}, expected {float(ref_costs[step])!r}")
     runner.add(check, name, "costs", dtype, device, "passed" if error <= tol else "failed", error, tol, detail)

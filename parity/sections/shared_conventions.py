@@ -64,7 +64,7 @@ def _compare_run(runner: Runner, name, case, expected, **options):
     costs = np.asarray(costs, dtype=np.float64).ravel()
     if costs.size != len(ref_costs):
         runner.add("contract", name, "costs", "float64", "cpu", "failed", math.inf, tol,
-                   f"costs: {costs.size} update steps, the contract's batches make {len(ref_costs)} "
+                   f"{costs.size} update steps, the contract's batches make {len(ref_costs)} "
                    f"({_EPOCHS} epochs of ceil(m / {_BATCH}), the last smaller batch kept)")
         return
     error = relative_error(costs, ref_costs)
