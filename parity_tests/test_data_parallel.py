@@ -389,6 +389,33 @@ def test_timeout_comes_from_the_environment(monkeypatch):
     assert parallel.timeout_seconds(parallel.MAX_TIMEOUT) == parallel.MAX_TIMEOUT
 
 
+@pytest.mark.parametrize("args, message", [
+    (["--world-size", "0"], "argument --world-size: must be >= 1, got 0"),
+    (["--world-size", "1"], "--world-size must be >= 2 without torchrun"),
+    (["--epochs", "0"], "argument --epochs: must be >= 1"),
+    (["--batch-size", "x"], "argument --batch-size: must be a whole number >= 1, got 'x'"),
+    (["--keep-prob", "1.5"], r"argument --keep-prob: must be in \(0, 1\], got 1.5"),
+    (["--lambd", "nan"], r"argument --lambd: must be in \[0, inf\), got nan"),
+    (["--npz", "missing.npz"], "--npz 'missing.npz' cannot be read as an .npz"),
+    (["--npz", "no_Y.npz"], r"--npz 'no_Y.npz' holds no Y \(it has \['X'\]\)"),
+    (["--npz", "columns.npz"], r"X must be \(n_x, m\) and Y \(n\[L\], m\), got \(3, 4\) and \(1, 5\)"),
+    (["--npz", "labels.npz"], "Y"),  # train's own check: sigmoid labels must be 0 or 1
+], ids=["world-size-0", "world-size-1", "epochs-0", "batch-size-word", "keep-prob-1.5", "lambd-nan", "npz-missing",
+        "npz-without-Y", "npz-columns", "npz-labels"])
+def test_the_command_line_check_refuses_bad_options_in_one_line(args, message, tmp_path, monkeypatch, capsys):
+    from torch_impl.parallel.__main__ import main
+    monkeypatch.chdir(tmp_path)
+    np.savez("no_Y.npz", X=np.zeros((3, 4)))
+    np.savez("columns.npz", X=np.zeros((3, 4)), Y=np.zeros((1, 5)))
+    np.savez("labels.npz", X=np.zeros((3, 4)), Y=np.full((1, 4), 2.0))
+    monkeypatch.delenv("RANK", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        main(["check", *args])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and re.search(rf"python -m torch_impl.parallel check: error: .*{message}", err), err
+    assert "Traceback" not in err
+
+
 # torchrun --standalone --nproc-per-node 2 -m torch_impl.parallel check ARGS, as torchrun's
 # command line sets up its elastic agent (c10d rendezvous on a free loopback port, no restarts),
 # but with the agent's "fork" start method: the two workers are forked from the one Python that
