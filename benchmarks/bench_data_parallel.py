@@ -6,9 +6,10 @@ compute-bound network, where communication is cheapest relative to work.
 
 Each measurement is ``reports.data_parallel.time_steps``: through the public ``deep.train(...,
 world_size=k)``, the difference of a 1-epoch and a 9-epoch run over the 8 extra steps (one full
-batch of 2048 examples each), so the workers' start, imports and compilation cancel. The same
-total threads at every k: one device with N threads (default: the cores this process may use),
-k workers with max(1, N // k) each. Printed for each k: the median over ``--repeats`` of that
+batch of 2048 examples each), after a first 1-epoch run at the same k, so the workers' start,
+imports and compilation cancel. The same total threads at every k: one device with N threads
+(default: the cores this process may use), k worker processes with max(1, N // k) each (torch),
+k devices of one process sharing its N (JAX). Printed for each k: the median over ``--repeats`` of that
 difference, and the best estimate (the shortest long run minus the shortest short run: load only
 adds time), each with its speed-up t(1)/t(k) from the same run (repeats interleaved over k, so a
 burst of load falls on every k alike), every run's two durations, and the largest difference to
@@ -29,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from parity import get_backend  # noqa: E402 - after the checkout is on the path
 from reports.data_parallel import (TIMING_WORKLOAD, DpWorkload, extra_steps, largest_difference,  # noqa: E402
-                                   run_seconds, worker_threads)
+                                   run_seconds, thread_budget)
 from reports.timing import configure_threads  # noqa: E402
 
 WORLD_SIZES = (1, 2, 3)
@@ -81,8 +82,9 @@ def main(argv=None) -> int:
             # The least disturbed run of each length: load only ever adds time.
             best[k] = (min(long for _, long in runs[k]) - min(short for short, _ in runs[k])) / steps
         for k in WORLD_SIZES:
-            per_worker = total if k == 1 else worker_threads(total, k)
-            print(f"{name:<6} k={k}  shards {workload.shards(k):<14} {per_worker} thread(s) each: "
+            omp, per_worker, _ = thread_budget(backend, total, k)
+            threads = f"{per_worker} thread(s) each" if omp is not None or k == 1 else f"{total} thread(s) shared"
+            print(f"{name:<6} k={k}  shards {workload.shards(k):<14} {threads}: "
                   f"median {median[k] * 1e3:8.1f} ms/step (speed-up {median[1] / median[k]:5.2f}x), "
                   f"best {best[k] * 1e3:8.1f} ms/step (speed-up {best[1] / best[k]:5.2f}x); "
                   f"runs {', '.join(f'{s:.1f}/{l:.1f} s' for s, l in runs[k])}; "

@@ -19,13 +19,14 @@ import numpy as np
 from nn_contract.protocol import NativeStep
 from nn_contract.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
 
-__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment", "conventions", "train_with_framework_defaults",
+__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "DP_WORKERS", "devices", "set_threads", "prepare", "environment", "conventions", "train_with_framework_defaults",
            "train_with_distributed_defaults", "matmul_seconds"]
 
 NAME = "jax"
 LABEL = "JAX (jax.grad)"
 REQUIRES = ("jax", "optax")
 EXTRA = "jax"
+DP_WORKERS = "one process"  # k devices of one mesh, in this process (or in one child)
 CAPABILITIES = {
     "models": ("logistic", "deep"),
     "activations": ACTIVATION_NAMES,

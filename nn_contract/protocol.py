@@ -23,6 +23,11 @@ Python values and functions, so that it needs nothing from nn-parity to be impor
     mini-batch in k contiguous shards, ``nn_contract.shards``; shard sums of gradients added
     and divided by the step's m_t), equal to one device; undeclared, a backend whose
     ``deep.train`` takes no ``world_size`` keyword lacks it.
+``DP_WORKERS``
+    ``"processes"`` where ``train(..., world_size=k)`` runs its k workers as processes of their
+    own (each sized by ``OMP_NUM_THREADS``, as the report's timing sets it to share the cores),
+    ``"one process"`` where they are k devices or shards of the calling process, sharing its
+    threads. Read by the report's data-parallel timing only; undeclared, ``"processes"``.
 ``devices() -> dict[str, str | None]``
     Each device name (``"cpu"``, ``"cuda"``) -> None where it can run here, else why not.
 ``set_threads(n: int) -> str``
@@ -57,7 +62,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["CAPABILITY_KEYS", "TRAINING_OPTIONS", "NativeStep"]
+__all__ = ["CAPABILITY_KEYS", "TRAINING_OPTIONS", "DP_WORKER_KINDS", "NativeStep"]
 
 # What a backend can declare it supports; the values are the contract's names.
 CAPABILITY_KEYS = ("models", "activations", "outputs", "losses", "dtypes", "devices", "training", "optimizers")
@@ -65,6 +70,8 @@ CAPABILITY_KEYS = ("models", "activations", "outputs", "losses", "dtypes", "devi
 # mini-batches (``batch_size`` below m) and the others beyond course 1 (CONTRACT.md, "Training
 # methods"), and ``world_size`` (CONTRACT.md, "Data parallel").
 TRAINING_OPTIONS = ("batch_size", "optimizer", "lambd", "keep_prob", "decay_rate", "world_size")
+# The values of ``DP_WORKERS``: how a backend's data-parallel workers share the machine's threads.
+DP_WORKER_KINDS = ("processes", "one process")
 
 
 @dataclass

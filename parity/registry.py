@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from types import ModuleType
 
-from nn_contract.protocol import CAPABILITY_KEYS
+from nn_contract.protocol import CAPABILITY_KEYS, DP_WORKER_KINDS
 
 from .capabilities import unsupported_reason
 
@@ -134,6 +134,14 @@ class Backend:
     @property
     def label(self) -> str:
         return self._declared("LABEL", self.name)
+
+    @property
+    def dp_workers(self) -> str:
+        """``DP_WORKERS`` (``nn_contract.protocol``): "processes" or "one process"."""
+        kind = self._declared("DP_WORKERS", "processes")
+        if kind not in DP_WORKER_KINDS:
+            raise BackendError(f"backend {self.name!r}: DP_WORKERS must be one of {DP_WORKER_KINDS}, got {kind!r}")
+        return kind
 
     @cached_property
     def _modules(self) -> dict[str, ModuleType]:

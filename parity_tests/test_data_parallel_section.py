@@ -239,17 +239,25 @@ def test_the_step_time_plot_draws_the_timing_rows_only(tmp_path):
     assert not (tmp_path / "none.png").exists()
 
 
-def test_a_step_time_is_the_difference_of_two_runs_over_the_extra_steps(monkeypatch):
+@pytest.mark.parametrize("workers, omp", [("processes", "2"), ("one process", None)], ids=["processes", "one-process"])
+def test_a_step_time_is_the_difference_of_two_runs_over_the_extra_steps(monkeypatch, workers, omp):
+    """After an untimed first run at the same k (a step compiled per mesh compiles there), a
+    1-epoch and a 9-epoch run; worker processes get ⌊4/2⌋ threads each by OMP_NUM_THREADS,
+    workers in one process share its 4 and the variable is left alone."""
     clock = iter([0.0, 5.0, 12.0])  # a 1-epoch run of 5 s, a 9-epoch run of 7 s: 2 s over 8 steps
     monkeypatch.setattr(report_dp.time, "perf_counter", lambda: next(clock))
     seen = []
+    before = os.environ.get("OMP_NUM_THREADS")
 
     class Fake:
+        dp_workers = workers
+
         def train(self, model, params, X, Y, spec, device, **hyper):
             seen.append((hyper["world_size"], hyper["num_epochs"], os.environ.get("OMP_NUM_THREADS")))
             return params, [0.0] * hyper["num_epochs"]
 
-    before = os.environ.get("OMP_NUM_THREADS")
     seconds, _ = report_dp.time_steps(Fake(), SMALL, 2, 4)
     assert seconds == pytest.approx((7.0 - 5.0) / 8)
-    assert seen == [(2, 1, "2"), (2, 9, "2")] and os.environ.get("OMP_NUM_THREADS") == before
+    set_to = omp if omp is not None else before
+    assert seen == [(2, 1, set_to), (2, 1, set_to), (2, 9, set_to)] and os.environ.get("OMP_NUM_THREADS") == before
+    assert report_dp.thread_budget(Fake(), 4, 2) == ((2, 2, 4) if workers == "processes" else (None, 4, 4))

@@ -347,3 +347,15 @@ def test_the_parity_table_leaves_out_what_a_backend_does_not_support():
     table = parity_table(cases, [_broken("broken_missing")], dtypes=("float64",))
     assert sorted(table["case"]) == ["hidden-relu", "hidden-tanh"]  # it has no logistic model
     assert table["passed"].all()
+
+
+def test_dp_workers_says_how_a_backend_shares_its_threads(monkeypatch):
+    """DP_WORKERS, read by the report's data-parallel timing: torch's workers are processes,
+    JAX's devices and the reference's shards live in the caller's; undeclared is "processes";
+    any other value is the declaration's error, named."""
+    assert {n: BACKENDS[n].dp_workers for n in ("numpy", "torch", "jax")} == \
+        {"numpy": "one process", "torch": "processes", "jax": "one process"}
+    assert Backend("broken_dp_mean", "broken_dp_mean", "test").dp_workers == "processes"
+    monkeypatch.setattr(BACKENDS["torch"].declaration, "DP_WORKERS", "threads")
+    with pytest.raises(BackendError, match=r"DP_WORKERS must be one of \('processes', 'one process'\), got 'threads'"):
+        BACKENDS["torch"].dp_workers

@@ -18,7 +18,7 @@ from nn_contract.spec import ACTIVATION_NAMES, LOSS_NAMES, OUTPUT_NAMES
 
 from . import deep, logistic
 
-__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment", "conventions",
+__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "DP_WORKERS", "devices", "set_threads", "prepare", "environment", "conventions",
            "matmul_seconds", "copy_seconds"]
 
 NAME = "numpy"
@@ -26,6 +26,7 @@ LABEL = "NumPy (by hand)"
 REQUIRES: tuple[str, ...] = ()
 EXTRA = None
 COURSE_MODULES = "reference_numpy.course_modules"  # the course's math helpers (dnn_utils, ...), for students' notebooks
+DP_WORKERS = "one process"  # the shards one after the other, in this process
 CAPABILITIES = {
     "models": ("logistic", "deep"),
     "activations": ACTIVATION_NAMES,

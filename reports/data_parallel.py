@@ -13,10 +13,12 @@ and step time against k.
 * **timing**: the compute-bound network (float32, one full batch of 2048 examples per step;
   shards 1024/1024 and 683/683/682) at k = 1, 2, 3 through the public ``train``. A launch's
   start (processes, imports, compilation) cancels out: the step time is the difference of a
-  1-epoch and a 9-epoch run over the 8 extra steps. The same total threads at every k: one
-  device with T threads (the report's), k workers with ⌊T/k⌋ (at least 1) each through
-  ``OMP_NUM_THREADS`` (what torch's workers read when they start; JAX's host devices share
-  the child's XLA pool). The speed-up is t(1) / t(k). ``quick`` skips it, saying why.
+  1-epoch and a 9-epoch run over the 8 extra steps, after a first 1-epoch run at the same k
+  (a step compiled per mesh is compiled there). The same total threads at every k: one
+  device with T threads (the report's), k worker processes with ⌊T/k⌋ (at least 1) each
+  through ``OMP_NUM_THREADS`` (what torch's workers read when they start), workers of one
+  process (``DP_WORKERS = "one process"``: JAX's host devices) sharing its T. The speed-up is
+  t(1) / t(k). ``quick`` skips it, saying why.
 
 Worker processes start slowly (seconds each, more on a busy machine), so ``quick`` starts one
 per framework: the defaults at k = 2; its accuracy rows are the reference's alone (in this
@@ -41,7 +43,7 @@ from parity.cases import make_data
 from .errors import error_text
 
 __all__ = ["DP_COLUMNS", "DRIFT_COLUMNS", "DpWorkload", "accuracy_workloads", "TIMING_WORKLOAD", "run_data_parallel",
-           "time_steps", "run_seconds", "extra_steps", "worker_threads", "largest_difference", "dp_backends", "QUICK_TIMING_SKIP",
+           "time_steps", "run_seconds", "extra_steps", "worker_threads", "thread_budget", "largest_difference", "dp_backends", "QUICK_TIMING_SKIP",
            "QUICK_ACCURACY_SKIP", "drift_summary",
            "dp_failures", "data_parallel_blocks"]
 
@@ -152,6 +154,16 @@ def worker_threads(total: int, world_size: int) -> int:
     return max(1, int(total) // int(world_size))
 
 
+def thread_budget(backend, total: int, world_size: int) -> tuple[int | None, int, int]:
+    """(``OMP_NUM_THREADS`` for the workers or None, threads per worker, threads in all) at k =
+    ``world_size``: worker processes (``backend.dp_workers``) share ``total`` by ⌊total/k⌋ each;
+    workers in one process share its ``total``, which the variable does not reach."""
+    if world_size == 1 or backend.dp_workers != "processes":
+        return None, total, total
+    each = worker_threads(total, world_size)
+    return each, each, each * world_size
+
+
 @contextlib.contextmanager
 def _worker_environment(threads: int | None):
     """``OMP_NUM_THREADS`` for the worker processes started inside (restored after)."""
@@ -171,12 +183,12 @@ def _worker_environment(threads: int | None):
 
 def run_seconds(backend, workload: DpWorkload, world_size: int, total_threads: int, epochs=_TIMING_EPOCHS):
     """(seconds of an ``epochs[0]``-epoch run, of an ``epochs[1]``-epoch run, the longer run's
-    (params, costs)), the workers given ``worker_threads``; one device runs once more first, so
-    its compilation is out of both."""
-    threads = None if world_size == 1 else worker_threads(total_threads, world_size)
+    (params, costs)), the workers given ``thread_budget``'s threads. A short run goes first at
+    every k, so that a step compiled once per configuration (JAX's, for each mesh) is compiled
+    before either timed run; the difference of the two would otherwise subtract it."""
+    threads, _, _ = thread_budget(backend, total_threads, world_size)
     with _worker_environment(threads):
-        if world_size == 1:
-            workload.train(backend, 1, epochs[0])
+        workload.train(backend, world_size, epochs[0])
         started = time.perf_counter()
         workload.train(backend, world_size, epochs[0])
         middle = time.perf_counter()
@@ -237,10 +249,10 @@ def _timing(backend, total_threads: int) -> list[dict]:
             continue
         if k == 1:
             base, one = seconds, run
-        per_worker = total_threads if k == 1 else worker_threads(total_threads, k)
+        _, per_worker, total = thread_budget(backend, total_threads, k)
         diff = largest_difference(run, one) if one is not None else np.nan
         rows.append(_row("timing", backend.name, TIMING_WORKLOAD, k, max_rel_diff_to_one_device=diff,
-                         step_s=seconds, threads_per_worker=per_worker, total_threads=per_worker * k,
+                         step_s=seconds, threads_per_worker=per_worker, total_threads=total,
                          speedup_vs_1=(base / seconds if base is not None and base > 0 and seconds > 0 else np.nan)))
     return rows
 
@@ -392,7 +404,8 @@ def _timing_blocks(table: pd.DataFrame, skipped: list, image: str | None) -> lis
     blocks.append(("p", f"{TIMING_WORKLOAD.name} (float32), through the public `train`: the difference of a 1- and "
                         "a 9-epoch run over the 8 extra steps, so the workers' start and compilation cancel. The "
                         "same total threads at every k where the cores allow (one device with all the report's "
-                        "threads; k workers with ⌊threads/k⌋, at least 1, each); speed-up t(1)/t(k). On a machine "
+                        "threads; k worker processes with ⌊threads/k⌋, at least 1, each; workers in one process, "
+                        "devices of a mesh, share its threads); speed-up t(1)/t(k). On a machine "
                         "with few cores the speed-up is small or below 1: this is what it is here."))
     blocks.append(("table", timing[["backend", "world_size", "shards", "step_s", "threads_per_worker",
                                     "total_threads", "speedup_vs_1", "max_rel_diff_to_one_device", "error"]]))

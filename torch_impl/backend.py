@@ -25,13 +25,14 @@ from .deep import DeepNetwork, train_with_distributed_defaults, train_with_frame
 from .logistic import LogisticRegression
 from .optim import FRAMEWORK_DEFAULTS
 
-__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "devices", "set_threads", "prepare", "environment", "conventions", "train_with_framework_defaults", "train_with_distributed_defaults",
+__all__ = ["NAME", "LABEL", "REQUIRES", "EXTRA", "CAPABILITIES", "DP_WORKERS", "devices", "set_threads", "prepare", "environment", "conventions", "train_with_framework_defaults", "train_with_distributed_defaults",
            "matmul_seconds", "copy_seconds"]
 
 NAME = "torch"
 LABEL = "PyTorch (autograd)"
 REQUIRES = ("torch",)
 EXTRA = "torch"
+DP_WORKERS = "processes"  # k worker processes over torch.distributed
 CAPABILITIES = {
     "models": ("logistic", "deep"),
     "activations": ACTIVATION_NAMES,
