@@ -36,6 +36,7 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -180,13 +181,22 @@ pickle.dump(out, sys.stdout.buffer)
 """
 
 
+def _child_path() -> list[str]:
+    """The child's import path: the folders this process imported jax_impl and nn_contract
+    from, then its own path made absolute (a "" or relative entry would be read in the child's
+    working folder, where a copy of either package may lie)."""
+    roots = [str(Path(module.__file__).resolve().parents[1]) for module in (sys.modules["jax_impl"],
+                                                                             sys.modules["nn_contract"])]
+    return list(dict.fromkeys(roots + [os.path.abspath(p) for p in sys.path]))
+
+
 def train_in_subprocess(function: str, args: tuple, kwargs: dict):
     """``deep.<function>(*args, **kwargs)`` in a fresh Python whose JAX starts with
     ``kwargs["world_size"]`` host devices (or more) -> its result, as the call returns it.
     An exception raised there is raised here; a child that dies is a RuntimeError."""
     env = dict(os.environ, XLA_FLAGS=host_device_flags(kwargs["world_size"], os.environ.get("XLA_FLAGS", "")))
     env.pop("JAX_NUM_CPU_DEVICES", None)
-    request = pickle.dumps(sys.path) + pickle.dumps((function, args, kwargs))
+    request = pickle.dumps(_child_path()) + pickle.dumps((function, args, kwargs))
     done = subprocess.run([sys.executable, "-P", "-c", _CHILD], input=request, capture_output=True, env=env)
     if done.returncode != 0:
         tail = done.stderr.decode(errors="replace")[-2000:]

@@ -382,9 +382,9 @@ def test_timeout_comes_from_the_environment(monkeypatch):
     with pytest.raises(ValueError, match="timeout"):
         parallel.timeout_seconds(0)
     # the store and gloo take the limit in integer milliseconds: infinity is refused, named
-    for raw in ("inf", "1e300", "nan", "0", "-1"):
+    for raw in ("inf", "1e300", "nan", "0", "-1", "1e-9"):  # 1e-9: 0 ms, which the store takes as none
         monkeypatch.setenv(parallel.TIMEOUT_ENV, raw)
-        with pytest.raises(ValueError, match=rf"^{parallel.TIMEOUT_ENV} must be a number of seconds in \(0, "):
+        with pytest.raises(ValueError, match=rf"^{parallel.TIMEOUT_ENV} must be a number of seconds in \[0.001, "):
             parallel.timeout_seconds()
     assert parallel.timeout_seconds(parallel.MAX_TIMEOUT) == parallel.MAX_TIMEOUT
 

@@ -175,6 +175,7 @@ def test_more_devices_than_jax_started_with_trains_in_a_child_process(tmp_path, 
     # case's, already trained here); the child imports the caller's packages, not copies in
     # the caller's working folder
     monkeypatch.chdir(shadowing_folder(tmp_path, ("jax_impl", "nn_contract")))
+    monkeypatch.setattr(sys, "path", ["", *sys.path])  # as python -c, a REPL or a notebook has it
     k = len(jax.devices("cpu")) + 1
     assert_equal_to_one_device(k, EXACT, **FULL)
 

@@ -46,6 +46,7 @@ import torch.distributed as dist
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "MIN_TIMEOUT",
     "MAX_TIMEOUT",
     "MAX_WORKERS",
     "TIMEOUT_ENV",
@@ -63,7 +64,9 @@ __all__ = [
 ]
 
 DEFAULT_TIMEOUT = 120.0
-MAX_TIMEOUT = 1e6  # seconds (11.6 days): gloo and the store take the limit in integer milliseconds
+# Seconds: gloo and the store take the limit in integer milliseconds, so at least one of them
+# and at most 11.6 days.
+MIN_TIMEOUT, MAX_TIMEOUT = 1e-3, 1e6
 # The most workers one launch starts (each a process holding torch): a bound on a mistyped
 # world_size, which would otherwise fork until the machine runs out of memory.
 MAX_WORKERS = 256
@@ -78,7 +81,7 @@ _STOP_GRACE = 5.0  # seconds the zygote has to reap its workers before its group
 
 def timeout_seconds(timeout: float | None = None) -> float:
     """The run's time limit: ``timeout`` if given, else ``$NN_PARITY_DP_TIMEOUT``, else 120 s;
-    a ValueError naming which, unless a number of seconds in (0, ``MAX_TIMEOUT``]."""
+    a ValueError naming which, unless a number of seconds in [``MIN_TIMEOUT``, ``MAX_TIMEOUT``]."""
     name = "timeout"
     if timeout is None:
         raw = os.environ.get(TIMEOUT_ENV)
@@ -89,8 +92,8 @@ def timeout_seconds(timeout: float | None = None) -> float:
             timeout = float(raw)
         except ValueError:
             raise ValueError(f"{TIMEOUT_ENV} must be a number of seconds, got {raw!r}") from None
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
-        raise ValueError(f"{name} must be a number of seconds in (0, {MAX_TIMEOUT:g}], got {timeout!r}")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not MIN_TIMEOUT <= timeout <= MAX_TIMEOUT:
+        raise ValueError(f"{name} must be a number of seconds in [{MIN_TIMEOUT:g}, {MAX_TIMEOUT:g}], got {timeout!r}")
     return float(timeout)
 
 

@@ -107,13 +107,14 @@ def _fork_worker(folder: Path, rank: int) -> int:
 
 
 def _watch_parent(limit: float, ended: list) -> None:
-    """Ask this process to stop (SIGTERM, as the parent would) when stdin, the parent's pipe,
-    reaches its end (``ended`` then marked) or after ``limit`` seconds. The parent closes the
-    pipe only once it has read what it needs from the folder, or when it dies."""
+    """Ask this process to stop (SIGTERM, as the parent would), ``ended`` marked, when stdin,
+    the parent's pipe, reaches its end or after ``limit`` seconds. The parent closes the pipe
+    only once it has read what it needs from the folder, or when it dies; past ``limit`` the
+    parent's own, shorter, limit has passed (or a process it forked holds the pipe open)."""
     readable, _, _ = select.select([sys.stdin.buffer], [], [], limit)
     if readable:
         os.read(sys.stdin.fileno(), 1)  # b"": the parent's end; the parent never writes
-        ended.append(True)
+    ended.append(True)
     os.kill(os.getpid(), signal.SIGTERM)
 
 
@@ -153,7 +154,7 @@ def _zygote(folder: Path) -> int:
         for pid in list(workers):
             os.waitpid(pid, 0)  # reaped here, never left to init as zombies
         if parent_ended:
-            shutil.rmtree(folder, ignore_errors=True)  # the parent is done with it, or dead
+            shutil.rmtree(folder, ignore_errors=True)  # the parent is done with it, or gone
     return 1 if failed or stopping else 0
 
 
