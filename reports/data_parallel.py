@@ -405,7 +405,8 @@ def _timing_blocks(table: pd.DataFrame, skipped: list, image: str | None) -> lis
                         "a 9-epoch run over the 8 extra steps, so the workers' start and compilation cancel. The "
                         "same total threads at every k where the cores allow (one device with all the report's "
                         "threads; k worker processes with ⌊threads/k⌋, at least 1, each; workers in one process, "
-                        "devices of a mesh, share its threads); speed-up t(1)/t(k). On a machine "
+                        "devices of a mesh, share its threads); speed-up t(1)/t(k), from one measurement per k "
+                        "(`benchmarks/bench_data_parallel.py` takes medians). On a machine "
                         "with few cores the speed-up is small or below 1: this is what it is here."))
     blocks.append(("table", timing[["backend", "world_size", "shards", "step_s", "threads_per_worker",
                                     "total_threads", "speedup_vs_1", "max_rel_diff_to_one_device", "error"]]))
