@@ -390,18 +390,20 @@ def test_timeout_comes_from_the_environment(monkeypatch):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--world-size", "0"], "argument --world-size: must be >= 1, got 0"),
+    (["--world-size", "0"], "--world-size must be >= 2 without torchrun"),
     (["--world-size", "1"], "--world-size must be >= 2 without torchrun"),
-    (["--epochs", "0"], "argument --epochs: must be >= 1"),
-    (["--batch-size", "x"], "argument --batch-size: must be a whole number >= 1, got 'x'"),
-    (["--keep-prob", "1.5"], r"argument --keep-prob: must be in \(0, 1\], got 1.5"),
-    (["--lambd", "nan"], r"argument --lambd: must be in \[0, inf\), got nan"),
+    (["--batch-size", "x"], "argument --batch-size: invalid int value: 'x'"),
+    # the options and the data train refuses, in train's words
+    (["--epochs", "0"], "num_epochs must be >= 1, got 0"),
+    (["--keep-prob", "1.5"], r"keep_prob must be in \(0, 1\], got 1.5"),
+    (["--lambd", "nan"], "lambd must be finite and >= 0, got nan"),
+    (["--device", "gpu"], "unknown device 'gpu'"),
     (["--npz", "missing.npz"], "--npz 'missing.npz' cannot be read as an .npz"),
     (["--npz", "no_Y.npz"], r"--npz 'no_Y.npz' holds no Y \(it has \['X'\]\)"),
     (["--npz", "columns.npz"], r"X must be \(n_x, m\) and Y \(n\[L\], m\), got \(3, 4\) and \(1, 5\)"),
-    (["--npz", "labels.npz"], "Y"),  # train's own check: sigmoid labels must be 0 or 1
-], ids=["world-size-0", "world-size-1", "epochs-0", "batch-size-word", "keep-prob-1.5", "lambd-nan", "npz-missing",
-        "npz-without-Y", "npz-columns", "npz-labels"])
+    (["--npz", "labels.npz"], "Y must hold 0/1 labels for a sigmoid output"),
+], ids=["world-size-0", "world-size-1", "batch-size-word", "epochs-0", "keep-prob-1.5", "lambd-nan", "device-gpu",
+        "npz-missing", "npz-without-Y", "npz-columns", "npz-labels"])
 def test_the_command_line_check_refuses_bad_options_in_one_line(args, message, tmp_path, monkeypatch, capsys):
     from torch_impl.parallel.__main__ import main
     monkeypatch.chdir(tmp_path)
